@@ -49,7 +49,13 @@ public interface IClusterGateway
     /// <summary>The containers and init containers of a workload's pod template, or null when the workload does not exist.</summary>
     Task<IReadOnlyList<ContainerInfo>?> GetContainersAsync(WorkloadRef workload, CancellationToken ct);
 
-    // The release engine's part of this interface (patching, watching the rollout, runtime) is added in
+    /// <summary>Pods (grouped by revision), containers, events of a workload, for the runtime page; null when it does not exist.</summary>
+    Task<Hoist.Contracts.RuntimeDto?> GetRuntimeAsync(WorkloadRef workload, string? container, CancellationToken ct);
+
+    /// <summary>The last <paramref name="lines"/> lines of a pod container's log, length-limited; null when the pod does not exist.</summary>
+    Task<Hoist.Contracts.LogTailDto?> GetLogTailAsync(string ns, string pod, string container, int lines, CancellationToken ct);
+
+    // The release engine's part of this interface (patching, watching the rollout) is added in
     // Kubernetes/ by the engine work (issue #3).
 }
 
