@@ -67,3 +67,13 @@ public interface IClusterGatewayFactory
 }
 
 public sealed class ClusterUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Where the engine gets a cloud account's connection (decrypted). Implemented by CloudAccounts/ (the server
+/// work); the engine and the gateway factory only call it.
+/// </summary>
+public interface IClusterConnectionSource
+{
+    /// <summary>The connection and the account's name, or null when the account does not exist (any more).</summary>
+    Task<(string Name, ClusterConnection Connection)?> GetAsync(long cloudAccountId, CancellationToken ct);
+}
