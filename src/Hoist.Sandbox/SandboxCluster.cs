@@ -34,6 +34,9 @@ public sealed class SandboxOptions
     /// <summary>Clock for controllers and the kubelet; tests pass a FakeTimeProvider.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
+    /// <summary>How many changes the store keeps for resuming watches; older resourceVersions get 410 Expired.</summary>
+    public int WatchHistory { get; set; } = 1000;
+
     /// <summary>Faults in effect from the start; change them later through <see cref="SandboxCluster.Faults"/>.</summary>
     public FaultSettings Faults { get; set; } = FaultSettings.None;
 
@@ -57,7 +60,7 @@ public sealed class SandboxCluster : IAsyncDisposable
     SandboxCluster(SandboxOptions options)
     {
         Options = options;
-        Store = new ObjectStore(options.Time);
+        Store = new ObjectStore(options.Time, options.WatchHistory);
         Writer = new ResourceWriter(Store);
         Controllers = new ControllerManager(Store, options);
         _faults = options.Faults;
