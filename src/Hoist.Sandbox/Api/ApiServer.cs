@@ -96,7 +96,7 @@ internal static class ApiServer
         if (path.StartsWith("/sandbox/", StringComparison.Ordinal)) return true;
         var header = http.Request.Headers.Authorization.ToString();
         // Like system:public-info-viewer: anonymous callers may read the version (the kubectl dispatcher does).
-        if (header.Length == 0 && path is "/version" or "/healthz" or "/livez" or "/readyz") return true;
+        if (header.Length == 0 && path.TrimEnd('/') is "/version" or "/healthz" or "/livez" or "/readyz") return true;
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), Encoding.UTF8.GetBytes("Bearer " + token));
     }
 

@@ -266,12 +266,47 @@ internal sealed class ResourceApi(SandboxCluster cluster)
         cts.CancelAfter(timeout);
         await http.Response.StartAsync(cts.Token);
         await http.Response.Body.FlushAsync(cts.Token);
+
+        // Like the apiserver's cacher: with allowWatchBookmarks, a BOOKMARK every minute and one shortly before
+        // the timeout, so that a client can resume an idle watch without relisting. Not for Table output.
+        var bookmarks = query["allowWatchBookmarks"].ToString() is "true" or "1" && format == Format.Json;
+        var deadline = DateTime.UtcNow + timeout;
+        var nextBookmark = Min(DateTime.UtcNow + BookmarkInterval, deadline - TimeSpan.FromSeconds(2));
+
         var firstTable = true;
         var reader = subscription.Events;
         try
         {
-            while (await reader.WaitToReadAsync(cts.Token))
+            while (true)
             {
+                var bookmarkRv = -1L;
+                if (bookmarks)
+                {
+                    var wait = nextBookmark - DateTime.UtcNow;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        using var tick = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                        tick.CancelAfter(wait);
+                        try
+                        {
+                            if (!await reader.WaitToReadAsync(tick.Token)) break;
+                        }
+                        catch (OperationCanceledException) when (!cts.IsCancellationRequested)
+                        {
+                        }
+                    }
+                    if (DateTime.UtcNow >= nextBookmark)
+                    {
+                        // Read the version before draining: every event up to it is already queued.
+                        bookmarkRv = Store.ResourceVersion;
+                        nextBookmark = DateTime.UtcNow + BookmarkInterval;
+                    }
+                }
+                else if (!await reader.WaitToReadAsync(cts.Token))
+                {
+                    break;
+                }
+
                 using var batch = new MemoryStream();
                 while (reader.TryRead(out var e))
                 {
@@ -287,6 +322,19 @@ internal sealed class ResourceApi(SandboxCluster cluster)
                     firstTable = false;
                     batch.Write(HttpJson.Serialize(new JsonObject { ["type"] = type, ["object"] = payload }));
                 }
+                if (bookmarkRv >= 0)
+                {
+                    batch.Write(HttpJson.Serialize(new JsonObject
+                    {
+                        ["type"] = "BOOKMARK",
+                        ["object"] = new JsonObject
+                        {
+                            ["kind"] = request.Kind.Kind,
+                            ["apiVersion"] = request.Kind.ApiVersion,
+                            ["metadata"] = new JsonObject { ["resourceVersion"] = bookmarkRv.ToString(CultureInfo.InvariantCulture), ["creationTimestamp"] = null },
+                        },
+                    }));
+                }
                 if (batch.Length == 0) continue;
                 await http.Response.Body.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length), cts.Token);
                 await http.Response.Body.FlushAsync(cts.Token);
@@ -297,6 +345,10 @@ internal sealed class ResourceApi(SandboxCluster cluster)
             // Timeout, fault-injected close, client gone or sandbox stopping: end the stream cleanly.
         }
     }
+
+    static readonly TimeSpan BookmarkInterval = TimeSpan.FromMinutes(1);
+
+    static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     static (string? Type, JsonObject? Object) Translate(StoreEvent e, Func<JsonObject?, bool> matches)
     {
