@@ -66,6 +66,20 @@ internal static class ApiServer
     {
         http.Response.Headers.CacheControl = "no-cache, private";
         var started = Stopwatch.GetTimestamp();
+        var log = cluster.Options.RequestLog;
+        var logged = false;
+        void Log()
+        {
+            if (logged || log is null) return;
+            logged = true;
+            log($"{http.Request.Method} {http.Request.Path}{http.Request.QueryString} {http.Response.StatusCode} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0}ms");
+        }
+        // Logged as the response starts, so the line exists before the client has read the answer.
+        http.Response.OnStarting(() =>
+        {
+            Log();
+            return Task.CompletedTask;
+        });
         try
         {
             if (!Authenticated(cluster.Options.BearerToken, http)) throw ApiException.Unauthorized();
@@ -84,8 +98,7 @@ internal static class ApiServer
         }
         finally
         {
-            cluster.Options.RequestLog?.Invoke(
-                $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString} {http.Response.StatusCode} {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0}ms");
+            if (!http.Response.HasStarted) Log();
         }
     }
 

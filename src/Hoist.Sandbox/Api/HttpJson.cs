@@ -47,6 +47,8 @@ internal static class HttpJson
         await http.Request.Body.CopyToAsync(ms, http.RequestAborted);
         if (ms.Length > MaxBody) throw new ApiException(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
         var contentType = http.Request.ContentType ?? "";
+        if (contentType.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.OrdinalIgnoreCase))
+            throw ApiException.UnsupportedMediaType(contentType, ["application/json", "application/yaml"]);
         try
         {
             if (contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase))

@@ -46,7 +46,7 @@ public sealed class ResourceWriter(ObjectStore store)
             meta["generation"] = 1;
             return obj;
         }
-        return Store.Create(kind, obj);
+        return Store.Create(kind, Normalize(obj));
     }
 
     /// <summary>PUT: replaces the object; a resourceVersion in <paramref name="input"/> must be current (409 otherwise).</summary>
@@ -57,7 +57,7 @@ public sealed class ResourceWriter(ObjectStore store)
         Defaulting.Apply(kind, obj);
         Validation.ValidateUpdate(kind, obj, current);
         if (dryRun) return DryRunResult(kind, obj, current);
-        return Store.Update(kind, obj);
+        return Store.Update(kind, Normalize(obj));
     }
 
     /// <summary>PUT on <c>/status</c>: only the status is taken from <paramref name="input"/>.</summary>
@@ -72,7 +72,7 @@ public sealed class ResourceWriter(ObjectStore store)
             result["status"] = obj["status"]?.DeepClone();
             return result;
         }
-        return Store.UpdateStatus(kind, obj);
+        return Store.UpdateStatus(kind, Normalize(obj));
     }
 
     /// <summary>
@@ -175,6 +175,12 @@ public sealed class ResourceWriter(ObjectStore store)
         obj["kind"] = kind.Kind;
         return obj;
     }
+
+    /// <summary>
+    /// Re-reads the object from its JSON text, so every stored number is a parsed JSON value: readers can take
+    /// it as int, long or double, whichever way defaulting or a patch produced it.
+    /// </summary>
+    static JsonObject Normalize(JsonObject obj) => JsonNode.Parse(HttpJson.Serialize(obj, newline: false))!.AsObject();
 
     static JsonObject DryRunResult(ResourceKind kind, JsonObject obj, JsonObject current)
     {
