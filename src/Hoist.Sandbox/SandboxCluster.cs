@@ -209,8 +209,15 @@ public sealed class SandboxCluster : IAsyncDisposable
             var body = (JsonObject)o.DeepClone();
             body.Meta().Remove("resourceVersion");
             LastApplied(body, kind, ns);
-            if (name.Length > 0 && Store.Get(kind, ns, name) is not null) Writer.Update(kind, ns, name, body);
-            else Writer.Create(kind, ns, body);
+            if (name.Length > 0 && Store.Get(kind, ns, name) is { } existing)
+            {
+                if (kind == ResourceKinds.Jobs) KeepGeneratedJobSelector(body, existing);
+                Writer.Update(kind, ns, name, body);
+            }
+            else
+            {
+                Writer.Create(kind, ns, body);
+            }
         }
         return Task.CompletedTask;
     }
@@ -228,6 +235,17 @@ public sealed class SandboxCluster : IAsyncDisposable
         annotations.Remove(LastAppliedAnnotation);
         var text = Encoding.UTF8.GetString(HttpJson.Serialize(copy));
         body.Meta().Obj("annotations")[LastAppliedAnnotation] = text;
+    }
+
+    /// <summary>A Job's selector is generated on create and immutable; a re-applied manifest keeps it (as kubectl apply's merge would).</summary>
+    static void KeepGeneratedJobSelector(JsonObject body, JsonObject existing)
+    {
+        var spec = body.Obj("spec");
+        if (spec["selector"] is not null || existing["spec"]?["selector"] is not JsonObject selector) return;
+        spec["selector"] = selector.DeepClone();
+        var labels = spec.Obj("template").Obj("metadata").Obj("labels");
+        foreach (var key in new[] { "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name", "controller-uid", "job-name" })
+            if (existing["spec"]?["template"]?["metadata"]?["labels"]?[key] is JsonNode v) labels[key] = v.DeepClone();
     }
 
     const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
