@@ -36,6 +36,8 @@ internal sealed class EventRecorder(ObjectStore store, TimeProvider time, int ma
         Expire(now);
         var kind = involved.Str("kind") ?? "";
         var ns = involved.Namespace() is { Length: > 0 } n ? n : "default";
+        // The apiserver refuses objects in a namespace that does not exist (or is being deleted).
+        if (store.Get(ResourceKinds.Namespaces, null, ns) is null) return;
         var key = string.Join('\u0001', component, host, kind, ns, involved.Name(), involved.Uid(), involved.Str("apiVersion"), fieldPath, type, reason, message);
         var stamp = Js.Timestamp(now);
 
