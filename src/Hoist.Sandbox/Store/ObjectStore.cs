@@ -160,7 +160,7 @@ public sealed class ObjectStore
             next["kind"] = kind.Kind;
             if (next["status"] is null) next.Remove("status");
             if (JsonNode.DeepEquals(current, next)) return (JsonObject)current.DeepClone();
-            return Commit(StoreEventType.Modified, kind, key, next);
+            return Commit(StoreEventType.Modified, kind, key, next, previous: current);
         }
     }
 
