@@ -266,7 +266,9 @@ public sealed class ObjectStore
         _revision++;
         o.Meta()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
         _objects[key] = o;
-        Publish(new StoreEvent(type, kind, (JsonObject)o.DeepClone(), _revision) { Previous = previous });
+        // Stored instances are never changed after this point (every write replaces the instance), so watchers
+        // share it instead of a copy, as the replay from resourceVersion 0 and Previous already do.
+        Publish(new StoreEvent(type, kind, o, _revision) { Previous = previous });
         return (JsonObject)o.DeepClone();
     }
 
