@@ -81,10 +81,12 @@ public sealed class ControllerManager : IAsyncDisposable
 
     /// <summary>
     /// Completes once the controllers have processed every change made before the call and have nothing queued
-    /// (timers due later do not count). Tests use it before advancing a fake clock.
+    /// (timers due later do not count); at once when they were never started. Tests use it before advancing a
+    /// fake clock.
     /// </summary>
     public Task WaitForIdleAsync(CancellationToken cancellationToken = default)
     {
+        if (_loop is null) return Task.CompletedTask;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
         if (!_inbox.Writer.TryWrite(done)) done.TrySetCanceled(CancellationToken.None);

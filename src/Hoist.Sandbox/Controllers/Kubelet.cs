@@ -344,6 +344,8 @@ internal sealed class Kubelet(ControllerContext ctx)
         var known = new HashSet<string> { "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady" };
         foreach (var other in old["conditions"].Objects().Where(c => !known.Contains(c["type"].AsString() ?? "")))
             conditions.Add(other.DeepClone());
+        // A pod created with spec.nodeName never went through the scheduler; the kubelet reports it scheduled.
+        if (!conditions.Objects().Any(c => c["type"].AsString() == "PodScheduled")) Condition("PodScheduled", true);
 
         var status = new JsonObject { ["phase"] = phase, ["conditions"] = conditions, ["hostIP"] = rt.HostIp, ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = rt.HostIp }) };
         if (rt.PodIp is not null)

@@ -38,6 +38,51 @@ public class ControllerManagerTests
     }
 
     [Fact]
+    public async Task WatchClosedAndHistoryGone_ControllersRelistAndCatchUp()
+    {
+        var store = new ObjectStore(TimeProvider.System, historyLimit: 1);
+        await using var manager = new ControllerManager(store, new SandboxOptions { PodStartDelay = TimeSpan.Zero });
+        manager.Start();
+        store.Create(ResourceKinds.Deployments, Deployment("web", "nginx:1.25", replicas: 1));
+        await manager.WaitForIdleAsync(TestContext.Current.CancellationToken);
+        var firstPod = store.List(ResourceKinds.Pods, "default").Items.Single();
+
+        // Several writes while the watch is down: resuming from the last seen version is 410 Expired.
+        store.CloseAllWatches();
+        store.Delete(ResourceKinds.Pods, "default", firstPod.Name());
+        store.Mutate(ResourceKinds.Deployments, "default", "web", d => d["spec"]!["replicas"] = 2);
+        store.Create(ResourceKinds.Pods, Pod("bare", "nginx:1.25"));
+
+        await manager.WaitForIdleAsync(TestContext.Current.CancellationToken);
+        var pods = store.List(ResourceKinds.Pods, "default").Items;
+        pods.Count.ShouldBe(3);
+        pods.ShouldNotContain(p => p.Name() == firstPod.Name());
+        pods.ShouldAllBe(p => PodUtil.IsReady(p));
+        Int(store.GetRequired(ResourceKinds.Deployments, "default", "web"), "status", "availableReplicas").ShouldBe(2);
+        manager.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task WaitForIdle_NeverStarted_CompletesAtOnce()
+    {
+        await using var manager = new ControllerManager(new ObjectStore(), new SandboxOptions());
+
+        await manager.WaitForIdleAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task PodCreatedOnANode_RunsWithoutTheScheduler()
+    {
+        await using var h = WithRealClock();
+        h.Create(ResourceKinds.Pods, Pod("pinned", "nginx:1.25", p => p["spec"]!["nodeName"] = "sandbox-node-2"));
+
+        var pod = await h.WaitForAsync(ResourceKinds.Pods, "pinned", PodUtil.IsReady);
+
+        Str(Condition(pod, "PodScheduled")!, "status").ShouldBe("True");
+        h.EventsFor("pinned").ShouldNotContain(e => Str(e, "reason") == "Scheduled");
+    }
+
+    [Fact]
     public async Task OwnerReferenceToMissingOwner_DependentIsCollected()
     {
         await using var h = WithRealClock();
