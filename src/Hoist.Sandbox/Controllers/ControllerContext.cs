@@ -15,13 +15,10 @@ internal sealed class ControllerContext(ObjectStore store, ObjectCache cache, Sa
     public ObjectCache Cache { get; } = cache;
     public SandboxOptions Options { get; } = options;
     public EventRecorder Events { get; } = events;
-    public TimeProvider Time => Options.Time;
     public DateTimeOffset Now => Options.Time.GetUtcNow();
 
     /// <summary>The simulated Kubernetes minor version; a few messages changed between 1.27 and 1.33.</summary>
     public int KubeMinor { get; } = ParseMinor(options.KubeVersion);
-
-    public void Enqueue(WorkItem item) => enqueueAfter(item, TimeSpan.Zero);
 
     public void EnqueueAfter(WorkItem item, TimeSpan delay) => enqueueAfter(item, delay);
 

@@ -250,6 +250,10 @@ public sealed class ControllerManager : IAsyncDisposable
             }
             _failures.Remove(item);
         }
+        catch (SyncAbortedException)
+        {
+            _failures.Remove(item);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             lock (_errors)

@@ -15,7 +15,6 @@ namespace Hoist.Sandbox.Controllers;
 internal static class Hashing
 {
     public const string PodTemplateHashLabel = "pod-template-hash";
-    public const string ControllerRevisionHashLabel = "controller-revision-hash";
 
     // k8s.io/apimachinery/pkg/util/rand alphanums.
     const string Alphanums = "bcdfghjklmnpqrstvwxz2456789";

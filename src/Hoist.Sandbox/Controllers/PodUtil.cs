@@ -33,9 +33,6 @@ internal static class PodUtil
     /// <summary><c>controller.IsPodActive</c>: not finished and not being deleted.</summary>
     public static bool IsActive(JsonObject pod) => Phase(pod) is not ("Succeeded" or "Failed") && !pod.IsDeleting();
 
-    public static int RestartCount(JsonObject pod) =>
-        pod.At("status", "containerStatuses").Objects().Sum(c => c["restartCount"].AsInt() ?? 0);
-
     /// <summary>
     /// A pod built from a controller's template, as <c>controller.GetPodFromTemplate</c> does, with what the
     /// apiserver's admission and defaulting add on create (service account, default tolerations, Pending phase).

@@ -371,6 +371,29 @@ public class DeploymentControllerTests
     }
 
     [Fact]
+    public async Task Create_NameTakenByAnotherReplicaSet_BumpsCollisionCountAndHashesAgain()
+    {
+        await using var h = WithRealClock();
+        var deployment = Deployment("web", "nginx:1.25", replicas: 1);
+        var hash = Hashing.PodTemplateHash(deployment.At("spec", "template"), null);
+        var squatter = Deployment("other", "busybox:1.36", replicas: 0)["spec"]!.DeepClone().AsObject();
+        h.Create(ReplicaSets, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = $"web-{hash}", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["replicas"] = 0, ["selector"] = squatter["selector"]!.DeepClone(), ["template"] = squatter["template"]!.DeepClone() },
+        });
+
+        h.Create(Deployments, deployment);
+        var d = await h.WaitForAsync(Deployments, "web", x => RolledOut(x, 1));
+
+        Int(d, "status", "collisionCount").ShouldBe(1);
+        var owned = h.List(ReplicaSets).Single(r => r.IsControlledBy(d));
+        owned.Name().ShouldBe($"web-{Hashing.PodTemplateHash(d.At("spec", "template"), 1)}");
+        owned.Name().ShouldNotBe($"web-{hash}");
+        h.Manager.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Delete_Deployment_GarbageCollectsReplicaSetsAndPods()
     {
         await using var h = WithRealClock();
