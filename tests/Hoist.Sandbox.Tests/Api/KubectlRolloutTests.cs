@@ -230,6 +230,33 @@ public partial class KubectlRolloutTests
     [Theory]
     [InlineData("1.27")]
     [InlineData("1.33")]
+    public async Task RolloutUndo_AfterANonexistentImage_BringsBackTheWorkingPodsAndRemovesTheFailingOne(string version)
+    {
+        await using var s = await Start(version);
+        await s.Apply("web.yaml", Manifests.WebWithLogShipper());
+        await s.RolloutStatus("deployment/web");
+        var oldPods = StorePods(s.Cluster, "web").Select(p => p.Name()).ToHashSet();
+        await s.Ok("set", "image", "deployment/web", "nginx=nginx:nonexistent-1");
+        await WaitUntil(s.Cluster, () => StorePods(s.Cluster, "web").Any(p => Waiting(p, "nginx") is "ErrImagePull" or "ImagePullBackOff"), "the new pod to fail its pull");
+        var failing = StorePods(s.Cluster, "web").Single(p => !oldPods.Contains(p.Name())).Name();
+
+        var undo = await s.Ok("rollout", "undo", "deployment/web");
+        var status = await s.RolloutStatus("deployment/web");
+
+        undo.Stdout.ShouldBe("deployment.apps/web rolled back\n");
+        ShouldBeDeploymentProgress(status);
+        // The pods that kept serving were never replaced: the first ReplicaSet simply became current again.
+        var pods = (await s.Pods("app=web")).Where(p => !IsTerminating(p)).ToList();
+        pods.Select(p => p.Name()).Order().ShouldBe(oldPods.Order());
+        pods.ShouldAllBe(p => Image(p, "nginx") == "nginx:1.25" && IsReady(p));
+        await WaitUntil(s.Cluster, () => s.Cluster.Store.Get(ResourceKinds.Pods, "default", failing) is null, "the failing pod to be deleted");
+        var history = await s.Ok("rollout", "history", "deployment/web");
+        Lines(history.Stdout).Skip(2).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]).ShouldBe(["2", "3"]);
+    }
+
+    [Theory]
+    [InlineData("1.27")]
+    [InlineData("1.33")]
     public async Task RolloutStatus_NonexistentImagePastTheProgressDeadline_FailsWithKubectlsError(string version)
     {
         await using var s = await Start(version);
