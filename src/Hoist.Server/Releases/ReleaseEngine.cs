@@ -60,6 +60,8 @@ public sealed partial class ReleaseEngine(
         LogStarted(InstanceId);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var nextCheck = time.GetUtcNow() + _options.TakeoverInterval;
+            while (_wake.Reader.TryRead(out _)) { }
             try
             {
                 await ScheduleAsync(stoppingToken);
@@ -71,10 +73,10 @@ public sealed partial class ReleaseEngine(
 
             using var pause = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var woken = _wake.Reader.WaitToReadAsync(pause.Token).AsTask();
-            var timer = Task.Delay(_options.TakeoverInterval, time, pause.Token);
-            await Task.WhenAny(woken, timer);
+            var due = nextCheck - time.GetUtcNow();
+            var timer = Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, pause.Token);
+            if (time.GetUtcNow() < nextCheck) await Task.WhenAny(woken, timer);
             await pause.CancelAsync();
-            while (_wake.Reader.TryRead(out _)) { }
         }
 
         // Stopping: runners see the token, leave their releases where they are and give up their leases.

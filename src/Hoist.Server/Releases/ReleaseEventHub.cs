@@ -12,7 +12,7 @@ namespace Hoist.Server.Releases;
 /// terminal. When the release runs on another replica nothing is published here, so a follower that hears
 /// nothing for <see cref="QuietRecheck"/> re-reads the database.
 /// </summary>
-public sealed class ReleaseEventHub(IServiceScopeFactory scopes, TimeProvider time) : IReleaseEventFeed
+public sealed class ReleaseEventHub(IServiceScopeFactory scopes) : IReleaseEventFeed
 {
     public static readonly TimeSpan QuietRecheck = TimeSpan.FromSeconds(2);
 
@@ -71,7 +71,8 @@ public sealed class ReleaseEventHub(IServiceScopeFactory scopes, TimeProvider ti
 
                 waiting ??= channel.Reader.WaitToReadAsync(ct).AsTask();
                 using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var delay = Task.Delay(QuietRecheck, time, quiet.Token);
+                // Wall-clock on purpose: this is a safety net for events written by another replica, not release time.
+                var delay = Task.Delay(QuietRecheck, TimeProvider.System, quiet.Token);
                 var first = await Task.WhenAny(waiting, delay);
                 await quiet.CancelAsync();
                 if (first == waiting)

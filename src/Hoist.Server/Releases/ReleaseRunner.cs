@@ -261,9 +261,10 @@ sealed partial class ReleaseRunner(
                 var wake = tracker.NextDeadline is { } d && d < deadline ? d : deadline;
                 using (var pause = CancellationTokenSource.CreateLinkedTokenSource(Ct))
                 {
-                    var delay = wake - now;
+                    var delay = wake - Now;
                     var timer = Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, pause.Token);
-                    await Task.WhenAny(more, timer);
+                    // The clock may have moved between reading it and arming the timer; then do not wait at all.
+                    if (Now < wake) await Task.WhenAny(more, timer);
                     await pause.CancelAsync();
                 }
                 if (more.IsCompleted)

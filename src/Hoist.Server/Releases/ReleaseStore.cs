@@ -16,20 +16,22 @@ public sealed record NewReleaseEvent(string Type, string Message, RolloutProgres
 /// </summary>
 public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hub, TimeProvider time)
 {
-    readonly SemaphoreSlim _gate = new(1, 1);
+    // Process-wide: two engines in one process (tests of several replicas) on one SQLite database would
+    // otherwise deadlock each other's transactions; across processes the database's own locking applies.
+    static readonly SemaphoreSlim Gate = new(1, 1);
 
     public TimeProvider Time => time;
 
     public async Task<T> ReadAsync<T>(Func<HoistDb, CancellationToken, Task<T>> read, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await Gate.WaitAsync(ct);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HoistDb>();
             return await read(db, ct);
         }
-        finally { _gate.Release(); }
+        finally { Gate.Release(); }
     }
 
     /// <summary>The release, detached (no transitions loaded): changes are written by <see cref="CommitAsync"/>.</summary>
@@ -110,7 +112,7 @@ public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hu
         var added = new List<ReleaseEvent>();
         List<(long Id, List<ReleaseEventDto> Events, bool Final)> publish = [];
         T result;
-        await _gate.WaitAsync(ct);
+        await Gate.WaitAsync(ct);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -124,7 +126,7 @@ public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hu
                 publish.Add((group.Key, group.OrderBy(e => e.Sequence).Select(e => e.ToDto()).ToList(), status?.IsTerminal() ?? false));
             }
         }
-        finally { _gate.Release(); }
+        finally { Gate.Release(); }
         foreach (var (id, events, final) in publish) hub.Publish(id, events, final);
         return result;
     }

@@ -36,7 +36,7 @@ public sealed class FakeClusterGateway : IRolloutGateway, IRolloutGatewayFactory
     /// <summary>The next N patches answer 409 (as if someone else wrote first).</summary>
     public int ConflictsToInject { get; set; }
 
-    /// <summary>The next patch is applied but its answer is lost (as a dropped connection would).</summary>
+    /// <summary>The next patch is applied but its answer is lost (a dropped connection): the caller sees a conflict.</summary>
     public bool LoseNextPatchAnswer { get; set; }
 
     public List<string> DeletedPods { get; } = [];
@@ -138,8 +138,11 @@ public sealed class FakeClusterGateway : IRolloutGateway, IRolloutGatewayFactory
             Broadcast(workload, e);
             if (LoseNextPatchAnswer)
             {
+                // What the real gateway sees when the answer to an applied patch is lost: its retry carries the
+                // old resourceVersion and meets a conflict.
                 LoseNextPatchAnswer = false;
-                throw new ClusterUnreachableException("patch: connection reset");
+                ConflictsAnswered++;
+                return Task.FromResult(new PatchResult(PatchOutcome.Conflict, null));
             }
             return Task.FromResult(new PatchResult(PatchOutcome.Applied, e.State));
         }
