@@ -216,6 +216,7 @@ sealed partial class ReleaseRunner(
             RolloutAssessment? assessed = null;
             string? said = null;
             var replaced = new HashSet<string>(StringComparer.Ordinal);
+            var warned = new HashSet<string>(StringComparer.Ordinal);
             Task<bool>? more = null;
             while (true)
             {
@@ -244,11 +245,13 @@ sealed partial class ReleaseRunner(
                     }
                     if (assessed.Failure is { } immediate) return await FailOnAsync(r, immediate, snapshot, target, gateway);
                     tracker.Observe(assessed.Suspects, now);
+                    var lines = Warnings(snapshot, assessed, warned);
                     if (assessed.ProgressText != said)
                     {
                         said = assessed.ProgressText;
-                        await store.CommitAsync(r, [Progress(assessed)], Ct);
+                        lines.Insert(0, Progress(assessed));
                     }
+                    if (lines.Count > 0) await store.CommitAsync(r, lines, Ct);
                     if (assessed.PodToReplace is { } old && replaced.Add(old))
                     {
                         await gateway.DeletePodAsync(r.Namespace, old, Ct);
@@ -375,6 +378,21 @@ sealed partial class ReleaseRunner(
                 ImageId = Text.Clean(p.Containers.FirstOrDefault(c => c.Name == r.Container)?.ImageId, 600),
             });
         }
+    }
+
+    /// <summary>Warning events about the workload or its new pods, each (object, reason) once: the story behind the counts.</summary>
+    static List<NewReleaseEvent> Warnings(RolloutSnapshot s, RolloutAssessment a, HashSet<string> warned)
+    {
+        var newPods = a.NewPods.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var lines = new List<NewReleaseEvent>();
+        foreach (var e in s.Events.Where(e => e.Type == "Warning").OrderBy(e => e.LastSeen))
+        {
+            var ours = newPods.Contains(e.ObjectName) || (e.ObjectName == s.Workload?.Ref.Name && e.ObjectKind == s.Workload.Ref.Kind.ToString());
+            if (!ours || !warned.Add($"{e.ObjectKind}/{e.ObjectName}/{e.Reason}")) continue;
+            lines.Add(new NewReleaseEvent(ReleaseEvent.ProgressType,
+                $"Warning {Text.Clean(e.Reason, 60)} {e.ObjectKind.ToLowerInvariant()}/{e.ObjectName}: {Text.Clean(e.Message, 300)}", a.Progress));
+        }
+        return lines;
     }
 
     static NewReleaseEvent Progress(RolloutAssessment a) => new(ReleaseEvent.ProgressType, a.ProgressText, a.Progress);
