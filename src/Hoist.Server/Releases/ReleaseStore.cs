@@ -14,8 +14,10 @@ public sealed record NewReleaseEvent(string Type, string Message, RolloutProgres
 /// contexts must not be used from two threads at once. Every commit turns the release's new transitions into
 /// numbered <c>status</c> events and publishes them to followers after the transaction commits.
 /// </summary>
-public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hub, TimeProvider time)
+public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hub, TimeProvider time, IEnumerable<IReleaseObserver> observers)
 {
+    readonly IReleaseObserver[] _observers = [.. observers];
+
     // Process-wide: two engines in one process (tests of several replicas) on one SQLite database would
     // otherwise deadlock each other's transactions; across processes the database's own locking applies.
     static readonly SemaphoreSlim Gate = new(1, 1);
@@ -111,6 +113,7 @@ public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hu
     {
         var added = new List<ReleaseEvent>();
         List<(long Id, List<ReleaseEventDto> Events, bool Final)> publish = [];
+        List<Release> finished = [];
         T result;
         await Gate.WaitAsync(ct);
         try
@@ -122,11 +125,19 @@ public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hu
             await tx.CommitAsync(ct);
             foreach (var group in added.GroupBy(e => e.ReleaseId))
             {
-                var status = db.ChangeTracker.Entries<Release>().FirstOrDefault(e => e.Entity.Id == group.Key)?.Entity.Status;
-                publish.Add((group.Key, group.OrderBy(e => e.Sequence).Select(e => e.ToDto()).ToList(), status?.IsTerminal() ?? false));
+                var release = db.ChangeTracker.Entries<Release>().FirstOrDefault(e => e.Entity.Id == group.Key)?.Entity;
+                var final = release?.Status.IsTerminal() ?? false;
+                publish.Add((group.Key, group.OrderBy(e => e.Sequence).Select(e => e.ToDto()).ToList(), final));
+                if (final && group.Any(e => e.Type == ReleaseEvent.StatusType && e.Status == release!.Status)) finished.Add(release!);
             }
         }
         finally { Gate.Release(); }
+        foreach (var release in finished)
+            foreach (var observer in _observers)
+            {
+                try { observer.VerdictReached(release); }
+                catch (Exception) { /* an observer must not break the engine */ }
+            }
         foreach (var (id, events, final) in publish) hub.Publish(id, events, final);
         return result;
     }
