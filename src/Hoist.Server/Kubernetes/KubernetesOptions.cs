@@ -22,6 +22,14 @@ public sealed class KubernetesOptions
     [Range(10, 3600)]
     public int WatchTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// A watch stream that delivers nothing (no event, no bookmark) for this long is assumed dead and re-opened
+    /// from its last resourceVersion. The apiserver sends a bookmark about every minute, so a healthy quiet
+    /// stream is never cut; a half-open connection is found within this time instead of never.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Largest log tail read for a crash report or the runtime page.</summary>
     [Range(1024, 10 * 1024 * 1024)]
     public int MaxLogBytes { get; set; } = 256 * 1024;

@@ -56,9 +56,9 @@ public static class RolloutHealth
 
         var result = w.Status switch
         {
-            DeploymentStatus d => Deployment(w, d, target, waiting),
-            StatefulSetStatus s => StatefulSet(w, s, target, waiting),
-            DaemonSetStatus ds => DaemonSet(w, ds, target, waiting),
+            DeploymentStatus d => PodsAgree(Deployment(w, d, target, waiting), newPods, d.Replicas),
+            StatefulSetStatus s => PodsAgree(StatefulSet(w, s, target, waiting), newPods, s.Strategy == "RollingUpdate" ? s.Replicas - (s.Partition ?? 0) : 0),
+            DaemonSetStatus ds => PodsAgree(DaemonSet(w, ds, target, waiting), newPods, ds.Strategy == "RollingUpdate" ? ds.DesiredNumberScheduled : 0),
             ReplicaSetStatus rs => ReplicaSet(w, rs, target, snapshot, newPods, waiting),
             PodWorkloadStatus => Pod(target, snapshot, waiting),
             CronJobStatus => new RolloutAssessment
@@ -70,6 +70,16 @@ public static class RolloutHealth
             _ => throw new InvalidOperationException($"No rollout rule for {w.Status.GetType().Name}."),
         };
         return result with { Suspects = suspects, NewPods = newPods };
+    }
+
+    // The workload's status and its pods arrive on different watch streams. kubectl trusts the status alone; Hoist
+    // also waits until the pods it sees agree (enough Ready pods of the new revision), so that the verdict and the
+    // pod outcomes recorded with it describe the same moment, and a lagging stream can never make it early.
+    static RolloutAssessment PodsAgree(RolloutAssessment a, List<PodState> newPods, int expected)
+    {
+        if (a.Phase != RolloutPhase.Complete) return a;
+        var ready = newPods.Count(p => p.Ready && !p.Terminating);
+        return ready >= expected ? a : a with { Phase = RolloutPhase.Progressing, Message = $"Waiting for pod status to catch up: {ready} of {expected} new pods seen Ready..." };
     }
 
     public static bool IsNew(PodState pod, RolloutSnapshot snapshot, RolloutTarget target) =>

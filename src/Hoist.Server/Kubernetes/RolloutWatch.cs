@@ -12,6 +12,11 @@ public sealed partial class KubernetesClusterGateway
     public IAsyncEnumerable<RolloutSnapshot> WatchRolloutAsync(WorkloadRef workload, CancellationToken ct) =>
         new RolloutWatch(this, _client, workload).RunAsync(ct);
 
+    RawWatch? _raw;
+
+    internal RawWatch Raw => _raw ??= new RawWatch(_client as k8s.Kubernetes
+        ?? throw new NotSupportedException("watching needs the KubernetesClient HTTP client"), _options.RequestTimeout);
+
     internal TimeProvider Time => _time;
     internal KubernetesOptions Options => _options;
     internal ILogger Log => _log;
@@ -28,6 +33,24 @@ public sealed partial class KubernetesClusterGateway
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Watch of {What} expired (410); relisting")]
     internal partial void LogWatchRelist(string what);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rollout watch of {What}: {Source} listed, {Count} objects")]
+    internal partial void LogListed(string what, string source, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {What} delivered nothing for {Seconds} s; re-opening from resourceVersion {ResourceVersion}")]
+    internal partial void LogWatchIdle(string what, double seconds, string? resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Watch of {What} failed")]
+    internal partial void LogWatchError(Exception e, string what);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Watch of {What} opening from {ResourceVersion}")]
+    internal partial void LogWatchOpening(string what, string? resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Watch of {What} closed after {Events} events, {Millis} ms")]
+    internal partial void LogWatchClosed(string what, int events, double millis);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Rollout watch of {Workload}: snapshot {Count}")]
+    internal partial void LogSnapshot(string workload, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {What} stopped: {Cause}")]
     internal partial void LogWatchStopped(string what, string cause);
@@ -57,8 +80,10 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
     readonly Dictionary<string, Corev1Event> _events = new(StringComparer.Ordinal);
     readonly HashSet<Source> _listed = [];
     readonly HashSet<Source> _started = [];
+    int _yielded;
 
     string Ns => target.Namespace;
+    RawWatch Raw => gateway.Raw;
     int WatchTimeout => gateway.Options.WatchTimeoutSeconds + Random.Shared.Next(0, gateway.Options.WatchTimeoutSeconds / 5 + 1);
 
     public async IAsyncEnumerable<RolloutSnapshot> RunAsync([EnumeratorCancellation] CancellationToken ct)
@@ -84,7 +109,11 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
                     yield return new RolloutSnapshot(null, null, [], []);
                     continue;
                 }
-                if (_started.All(_listed.Contains)) yield return Snapshot();
+                if (_started.All(_listed.Contains))
+                {
+                    gateway.LogSnapshot(target.Name, ++_yielded);
+                    yield return Snapshot();
+                }
             }
         }
         finally
@@ -102,22 +131,22 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
         {
             WorkloadKind.Deployment => Loop(Source.Workload, what, true, into, ct,
                 c => client.AppsV1.ListNamespacedDeploymentAsync(Ns, fieldSelector: byName, cancellationToken: c),
-                (rv, err, c) => client.AppsV1.WatchListNamespacedDeploymentAsync(Ns, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c)),
+                (rv, c) => Raw.StreamAsync<V1Deployment>($"apis/apps/v1/namespaces/{Ns}/deployments", byName, null, rv, WatchTimeout, c)),
             WorkloadKind.StatefulSet => Loop(Source.Workload, what, true, into, ct,
                 c => client.AppsV1.ListNamespacedStatefulSetAsync(Ns, fieldSelector: byName, cancellationToken: c),
-                (rv, err, c) => client.AppsV1.WatchListNamespacedStatefulSetAsync(Ns, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c)),
+                (rv, c) => Raw.StreamAsync<V1StatefulSet>($"apis/apps/v1/namespaces/{Ns}/statefulsets", byName, null, rv, WatchTimeout, c)),
             WorkloadKind.DaemonSet => Loop(Source.Workload, what, true, into, ct,
                 c => client.AppsV1.ListNamespacedDaemonSetAsync(Ns, fieldSelector: byName, cancellationToken: c),
-                (rv, err, c) => client.AppsV1.WatchListNamespacedDaemonSetAsync(Ns, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c)),
+                (rv, c) => Raw.StreamAsync<V1DaemonSet>($"apis/apps/v1/namespaces/{Ns}/daemonsets", byName, null, rv, WatchTimeout, c)),
             WorkloadKind.ReplicaSet => Loop(Source.Workload, what, true, into, ct,
                 c => client.AppsV1.ListNamespacedReplicaSetAsync(Ns, fieldSelector: byName, cancellationToken: c),
-                (rv, err, c) => client.AppsV1.WatchListNamespacedReplicaSetAsync(Ns, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c)),
+                (rv, c) => Raw.StreamAsync<V1ReplicaSet>($"apis/apps/v1/namespaces/{Ns}/replicasets", byName, null, rv, WatchTimeout, c)),
             WorkloadKind.Pod => Loop(Source.Workload, what, true, into, ct,
                 c => client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: byName, cancellationToken: c),
-                (rv, err, c) => client.CoreV1.WatchListNamespacedPodAsync(Ns, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c)),
+                (rv, c) => Raw.StreamAsync<V1Pod>($"api/v1/namespaces/{Ns}/pods", byName, null, rv, WatchTimeout, c)),
             WorkloadKind.CronJob => Loop(Source.Workload, what, true, into, ct,
                 c => client.BatchV1.ListNamespacedCronJobAsync(Ns, fieldSelector: byName, cancellationToken: c),
-                (rv, err, c) => client.BatchV1.WatchListNamespacedCronJobAsync(Ns, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c)),
+                (rv, c) => Raw.StreamAsync<V1CronJob>($"apis/batch/v1/namespaces/{Ns}/cronjobs", byName, null, rv, WatchTimeout, c)),
             _ => throw new ArgumentOutOfRangeException(nameof(target), target.Kind, "unsupported kind"),
         };
     }
@@ -128,27 +157,27 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
         _started.Add(Source.Pods);
         yield return Loop(Source.Pods, $"pods of {target.Name}", true, into, ct,
             c => client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: selector, cancellationToken: c),
-            (rv, err, c) => client.CoreV1.WatchListNamespacedPodAsync(Ns, labelSelector: selector, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c));
+            (rv, c) => Raw.StreamAsync<V1Pod>($"api/v1/namespaces/{Ns}/pods", null, selector, rv, WatchTimeout, c));
         if (target.Kind == WorkloadKind.Deployment)
         {
             _started.Add(Source.Revisions);
             yield return Loop(Source.Revisions, $"replicasets of {target.Name}", true, into, ct,
                 c => client.AppsV1.ListNamespacedReplicaSetAsync(Ns, labelSelector: selector, cancellationToken: c),
-                (rv, err, c) => client.AppsV1.WatchListNamespacedReplicaSetAsync(Ns, labelSelector: selector, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c));
+                (rv, c) => Raw.StreamAsync<V1ReplicaSet>($"apis/apps/v1/namespaces/{Ns}/replicasets", null, selector, rv, WatchTimeout, c));
         }
         if (target.Kind == WorkloadKind.DaemonSet)
         {
             _started.Add(Source.Revisions);
             yield return Loop(Source.Revisions, $"controllerrevisions of {target.Name}", true, into, ct,
                 c => client.AppsV1.ListNamespacedControllerRevisionAsync(Ns, labelSelector: selector, cancellationToken: c),
-                (rv, err, c) => client.AppsV1.WatchListNamespacedControllerRevisionAsync(Ns, labelSelector: selector, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c));
+                (rv, c) => Raw.StreamAsync<V1ControllerRevision>($"apis/apps/v1/namespaces/{Ns}/controllerrevisions", null, selector, rv, WatchTimeout, c));
         }
         // Warning events only enrich the story; a cluster that refuses them does not stop the rollout watch.
         var eventFilter = allEvents ? null : "type=Warning";
         _started.Add(Source.Events);
-        yield return Loop(Source.Events, $"events in {Ns}", false, into, ct,
+        yield return Loop(Source.Events, $"events in {Ns} for {target.Name}", false, into, ct,
             c => client.CoreV1.ListNamespacedEventAsync(Ns, fieldSelector: eventFilter, cancellationToken: c),
-            (rv, err, c) => client.CoreV1.WatchListNamespacedEventAsync(Ns, fieldSelector: eventFilter, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchTimeout, onError: err, cancellationToken: c));
+            (rv, c) => Raw.StreamAsync<Corev1Event>($"api/v1/namespaces/{Ns}/events", eventFilter, null, rv, WatchTimeout, c));
     }
 
     /// <summary>
@@ -158,7 +187,7 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
     /// </summary>
     async Task Loop<T, TList>(Source source, string what, bool required, ChannelWriter<Change> into, CancellationToken ct,
         Func<CancellationToken, Task<TList>> list,
-        Func<string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch)
+        Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> watch)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TList : class, IItems<T>, IMetadata<V1ListMeta>
     {
@@ -173,49 +202,52 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
                 {
                     var listed = await gateway.CallForWatchAsync($"list {what}", list, ct);
                     rv = listed?.Metadata?.ResourceVersion;
-                    await into.WriteAsync(new Reset(source, listed?.Items?.Cast<IKubernetesObject<V1ObjectMeta>>().ToList() ?? []), ct);
+                    var items = listed?.Items?.Cast<IKubernetesObject<V1ObjectMeta>>().ToList() ?? [];
+                    gateway.LogListed(what, source.ToString(), items.Count);
+                    await into.WriteAsync(new Reset(source, items), ct);
                     if (rv is null) throw new ClusterUnreachableException($"list {what}: no resourceVersion");
                 }
 
-                var expired = false;
-                Exception? streamError = null;
                 var received = 0;
                 var opened = gateway.Time.GetTimestamp();
-                await foreach (var (type, item) in watch(rv, e =>
-                               {
-                                   if (KubernetesClusterGateway.StatusCodeOf(e) == 410) expired = true;
-                                   else streamError ??= e;
-                               }, ct))
+                gateway.LogWatchOpening(what, rv);
+                var idle = gateway.Options.WatchIdleTimeout;
+                using var alive = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                alive.CancelAfter(idle);
+                try
                 {
-                    received++;
-                    if (item?.Metadata?.ResourceVersion is { Length: > 0 } v) rv = v;
-                    if (item is null) continue;
-                    switch (type)
+                    await foreach (var (type, item) in watch(rv, alive.Token))
                     {
-                        case WatchEventType.Added or WatchEventType.Modified:
-                            await into.WriteAsync(new Upsert(source, item), ct);
-                            break;
-                        case WatchEventType.Deleted:
-                            await into.WriteAsync(new Remove(source, item), ct);
-                            break;
+                        alive.CancelAfter(idle);
+                        received++;
+                        if (item?.Metadata?.ResourceVersion is { Length: > 0 } v) rv = v;
+                        if (item is null) continue;
+                        switch (type)
+                        {
+                            case WatchEventType.Added or WatchEventType.Modified:
+                                await into.WriteAsync(new Upsert(source, item), ct);
+                                break;
+                            case WatchEventType.Deleted:
+                                await into.WriteAsync(new Remove(source, item), ct);
+                                break;
+                        }
+                        failures = 0;
                     }
-                    failures = 0;
                 }
-                if (expired)
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested && alive.IsCancellationRequested)
                 {
-                    gateway.LogWatchRelist(what);
-                    rv = null;
+                    // Nothing for WatchIdleTimeout: a dead connection. Re-open from the last resourceVersion.
+                    gateway.LogWatchIdle(what, idle.TotalSeconds, rv);
                     continue;
                 }
-                if (streamError is not null && KubernetesClusterGateway.StatusCodeOf(streamError) is { } code && code is not (429 or >= 500))
-                    throw gateway.MapError($"watch {what}", streamError, ct);
                 // A stream the server closed after a while is normal (timeoutSeconds, a proxy); one that closes at
                 // once, again and again, gets a back-off so that a broken server is not hammered.
                 var lasted = gateway.Time.GetElapsedTime(opened);
-                if (received == 0 && lasted < TimeSpan.FromSeconds(1) || streamError is not null)
+                gateway.LogWatchClosed(what, received, lasted.TotalMilliseconds);
+                if (received == 0 && lasted < TimeSpan.FromSeconds(1))
                 {
                     failures++;
-                    gateway.LogWatchResume(what, streamError is null ? "closed at once" : KubernetesClusterGateway.DescribeError(streamError), rv);
+                    gateway.LogWatchResume(what, "closed at once", rv);
                     await Task.Delay(gateway.Backoff(Math.Min(failures, 12)), gateway.Time, ct);
                 }
             }
@@ -223,7 +255,7 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
             {
                 return;
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
+            catch (Exception e) when (e is WatchExpiredException || e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone })
             {
                 gateway.LogWatchRelist(what);
                 rv = null;
@@ -231,6 +263,7 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
             catch (Exception e) when (e is ClusterUnreachableException || KubernetesClusterGateway.IsTransientError(e, ct))
             {
                 failures++;
+                gateway.LogWatchError(e, what);
                 gateway.LogWatchResume(what, e is ClusterUnreachableException ? e.Message : KubernetesClusterGateway.DescribeError(e), rv);
                 await Task.Delay(gateway.Backoff(Math.Min(failures, 12)), gateway.Time, ct);
             }

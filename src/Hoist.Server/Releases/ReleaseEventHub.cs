@@ -12,8 +12,10 @@ namespace Hoist.Server.Releases;
 /// terminal. When the release runs on another replica nothing is published here, so a follower that hears
 /// nothing for <see cref="QuietRecheck"/> re-reads the database.
 /// </summary>
-public sealed class ReleaseEventHub(IServiceScopeFactory scopes) : IReleaseEventFeed
+public sealed partial class ReleaseEventHub(IServiceScopeFactory scopes, ILogger<ReleaseEventHub> log) : IReleaseEventFeed
 {
+    readonly ILogger _log = log;
+
     public static readonly TimeSpan QuietRecheck = TimeSpan.FromSeconds(2);
 
     sealed record Published(ReleaseEventDto Event, bool Final);
@@ -47,6 +49,7 @@ public sealed class ReleaseEventHub(IServiceScopeFactory scopes) : IReleaseEvent
         {
             var last = afterSequence;
             var (exists, terminal, stored) = await ReadAsync(releaseId, last, ct);
+            LogReplay(releaseId, stored.Count, terminal);
             if (!exists) yield break;
             foreach (var e in stored) { yield return e; last = e.Sequence; }
             if (terminal) yield break;
@@ -114,4 +117,7 @@ public sealed class ReleaseEventHub(IServiceScopeFactory scopes) : IReleaseEvent
             return (true, status.Value.IsTerminal(), events.Select(e => e.ToDto()).ToList());
         }, ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Following release {ReleaseId}: {Count} stored events replayed, terminal {Terminal}")]
+    partial void LogReplay(long releaseId, int count, bool terminal);
 }

@@ -234,6 +234,7 @@ sealed partial class ReleaseRunner(
                 {
                     last = snapshot;
                     assessed = RolloutHealth.Evaluate(snapshot, target);
+                    LogAssessed(r.Id, assessed.Phase, assessed.Message);
                     if (assessed.Phase == RolloutPhase.Complete)
                     {
                         RecordOutcome(r, snapshot, target, assessed);
@@ -404,6 +405,9 @@ sealed partial class ReleaseRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId}: the workload changed before the patch (attempt {Attempt}); re-reading")]
     partial void LogConflict(long releaseId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Release {ReleaseId}: {Phase} {Message}")]
+    partial void LogAssessed(long releaseId, RolloutPhase phase, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} succeeded")]
     partial void LogSucceeded(long releaseId);

@@ -161,7 +161,10 @@ public sealed class ReleaseEngineSandboxTests
     [Fact]
     public async Task Release_UnderInjectedFaults_FiftyReleasesReachTheRightVerdictAndNoneSucceedsEarly()
     {
-        await using var s = await SandboxEngine.StartAsync(new SandboxOptions { PodStartDelay = TimeSpan.FromMilliseconds(300) }, ct: Ct);
+        // The sandbox closes every stream after 2 s, so one silent for 10 s is dead: re-open it (the default, 90 s,
+        // suits a real apiserver's one-minute bookmarks).
+        await using var s = await SandboxEngine.StartAsync(new SandboxOptions { PodStartDelay = TimeSpan.FromMilliseconds(300) },
+            new() { ["Kubernetes:WatchIdleTimeout"] = "00:00:10" }, Ct);
         var names = Enumerable.Range(1, 50).Select(i => $"app{i:00}").ToList();
         await s.Cluster.ApplyAsync(string.Join("\n---\n", names.Select(n => Manifests.Deployment(n, "nginx:1.26", replicas: 2))), Ct);
         await Until(() => names.All(n => Settled(s.Cluster, WorkloadKind.Deployment, n, "nginx:1.26")), "50 initial rollouts");

@@ -58,7 +58,7 @@ public sealed class SandboxEngine : IAsyncDisposable, IReleaseObserver, ICluster
     ServiceProvider Build()
     {
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Hoist", LogLevel.Trace).AddConsole());
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kubernetes:RetryDelay"] = "00:00:00.020",
@@ -118,7 +118,9 @@ public sealed class SandboxEngine : IAsyncDisposable, IReleaseObserver, ICluster
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new ShouldAssertException($"Release {id} did not finish within {patience}:\n{string.Join('\n', events.Select(e => $"{e.Type} {e.Status}: {e.Message}"))}");
+            var stored = await ReadReleaseAsync(id);
+            throw new ShouldAssertException($"Release {id} did not finish within {patience}; stored: {stored.Status} {stored.StatusMessage}; followed:\n"
+                + string.Join('\n', events.Select(e => $"{e.Type} {e.Status}: {e.Message}")));
         }
         return (await ReadReleaseAsync(id), events);
     }
@@ -133,12 +135,10 @@ public sealed class SandboxEngine : IAsyncDisposable, IReleaseObserver, ICluster
         throw new ShouldAssertException($"Release {id} ended without reaching {status}");
     }
 
-    public async Task<Release> ReadReleaseAsync(long id)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HoistDb>();
-        return await db.Releases.AsNoTracking().Include(r => r.Transitions).Include(r => r.Pods).AsSplitQuery().SingleAsync(r => r.Id == id);
-    }
+    // Through the engine's store, whose gate keeps this read from colliding with its writes on shared-cache SQLite.
+    public Task<Release> ReadReleaseAsync(long id) =>
+        Services.GetRequiredService<ReleaseStore>().ReadAsync((db, c) =>
+            db.Releases.AsNoTracking().Include(r => r.Transitions).Include(r => r.Pods).AsSplitQuery().SingleAsync(r => r.Id == id, c), CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

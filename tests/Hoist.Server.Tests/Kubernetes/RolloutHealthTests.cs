@@ -15,7 +15,10 @@ public class RolloutHealthTests
         {
             ObservedGeneration = observed,
             Status = new DeploymentStatus { Replicas = replicas, StatusReplicas = statusReplicas, UpdatedReplicas = updated, ReadyReplicas = available, AvailableReplicas = available, Conditions = conditions },
-        }, "h2", [], []);
+        }, "h2", Ready("web", "h2", Math.Min(updated, available)), []);
+
+    static PodState[] Ready(string prefix, string revision, int count) =>
+        [.. Enumerable.Range(1, count).Select(i => Build.Pod($"{prefix}-{revision}-{i}", revision))];
 
     static readonly KubeCondition Deadline = new("Progressing", "False", "ProgressDeadlineExceeded", "ReplicaSet \"web-h2\" has timed out progressing.");
 
@@ -31,6 +34,15 @@ public class RolloutHealthTests
         { "deadline exceeded", Deploy(2, 2, 3, 4, 1, 3, Deadline), RolloutPhase.Failed, "deployment \"web\" exceeded its progress deadline" },
         { "old deadline, not yet observed", Deploy(2, 1, 3, 3, 3, 3, Deadline), RolloutPhase.Progressing, "Waiting for deployment spec update to be observed..." },
     };
+
+    [Fact]
+    public void RolloutHealth_StatusCompleteButPodsLagging_WaitsForThePods()
+    {
+        var lagging = Deploy(2, 2, 3, 3, 3, 3) with { Pods = [Build.Pod("web-h2-1", "h2"), Build.Pod("web-h2-2", "h2"), Build.Pod("web-h2-3", "h2", ready: false)] };
+        var a = RolloutHealth.Evaluate(lagging, Target(WorkloadKind.Deployment, "web"));
+        a.Phase.ShouldBe(RolloutPhase.Progressing);
+        a.Message.ShouldBe("Waiting for pod status to catch up: 2 of 3 new pods seen Ready...");
+    }
 
     [Theory]
     [MemberData(nameof(Deployments))]
@@ -52,7 +64,7 @@ public class RolloutHealthTests
                 Replicas = 3, Strategy = strategy, Partition = partition, StatusReplicas = 3, ReadyReplicas = ready, CurrentReplicas = 3 - updated,
                 UpdatedReplicas = updated, AvailableReplicas = ready, CurrentRevision = current, UpdateRevision = update,
             },
-        }, update, [], []);
+        }, update, Ready("db", update, Math.Min(updated, ready)), []);
 
     public static TheoryData<string, RolloutSnapshot, RolloutPhase, string> StatefulSets => new()
     {
@@ -72,7 +84,7 @@ public class RolloutHealthTests
     public void RolloutHealth_StatefulSet_FollowsKubectlIncludingPartitions(string scenario, RolloutSnapshot snapshot, RolloutPhase phase, string message)
     {
         var a = RolloutHealth.Evaluate(snapshot, Target(WorkloadKind.StatefulSet, "db"));
-        a.Phase.ShouldBe(phase, scenario);
+        a.Phase.ShouldBe(phase, scenario + ": " + a.Message);
         a.Message.ShouldBe(message, scenario);
     }
 
@@ -81,7 +93,7 @@ public class RolloutHealthTests
         {
             ObservedGeneration = observed,
             Status = new DaemonSetStatus { Strategy = strategy, DesiredNumberScheduled = 3, CurrentNumberScheduled = 3, UpdatedNumberScheduled = updated, NumberReady = available, NumberAvailable = available },
-        }, "h2", [], []);
+        }, "h2", Ready("agent", "h2", Math.Min(updated, available)), []);
 
     public static TheoryData<string, RolloutSnapshot, RolloutPhase, string> DaemonSets => new()
     {

@@ -128,19 +128,12 @@ public sealed class EngineHarness : IAsyncDisposable
     public Task<ReleaseEventDto> WaitForProgressAsync(long releaseId, string contains) =>
         WaitForAsync(releaseId, e => e.Type == ReleaseEvent.ProgressType && e.Message.Contains(contains, StringComparison.Ordinal), $"progress \"{contains}\"");
 
-    public async Task<Release> GetAsync(long id)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HoistDb>();
-        return await db.Releases.AsNoTracking().Include(r => r.Transitions).Include(r => r.Pods).AsSplitQuery().SingleAsync(r => r.Id == id);
-    }
+    // Reads go through the engine's store so that they never collide with its writes on shared-cache SQLite.
+    public Task<Release> GetAsync(long id) =>
+        Store.ReadAsync((db, c) => db.Releases.AsNoTracking().Include(r => r.Transitions).Include(r => r.Pods).AsSplitQuery().SingleAsync(r => r.Id == id, c), CancellationToken.None);
 
-    public async Task<List<ReleaseEvent>> EventsAsync(long id)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HoistDb>();
-        return await db.ReleaseEvents.AsNoTracking().Where(e => e.ReleaseId == id).OrderBy(e => e.Sequence).ToListAsync();
-    }
+    public Task<List<ReleaseEvent>> EventsAsync(long id) =>
+        Store.ReadAsync((db, c) => db.ReleaseEvents.AsNoTracking().Where(e => e.ReleaseId == id).OrderBy(e => e.Sequence).ToListAsync(c), CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
