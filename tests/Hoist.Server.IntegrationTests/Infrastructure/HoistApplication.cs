@@ -65,6 +65,7 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>
         {
+            logging.ClearProviders();
             logging.AddProvider(Logs);
             logging.SetMinimumLevel(LogLevel.Debug);
             logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Information);
