@@ -48,9 +48,10 @@ public sealed class ApplicationService(HoistDb db, Access access, AuditLog audit
     {
         var a = await access.ProjectAsync(actor, projectId, ProjectNeed.Work, ct);
         if (!a.Ok) return a.Problem!;
-        return await db.Pipelines.AsNoTracking().Where(p => p.ProjectId == projectId)
-            .Join(db.Applications, p => p.ApplicationId, x => x.Id, (p, x) => new PipelineDto(p.Id, p.Name, x.Id, x.Name, p.ProjectId, p.BuildPlanId, p.CreatedAt))
-            .OrderBy(p => p.Name).ToListAsync(ct);
+        var rows = await db.Pipelines.AsNoTracking().Where(p => p.ProjectId == projectId)
+            .Join(db.Applications, p => p.ApplicationId, x => x.Id, (p, x) => new { p, Application = x.Name })
+            .OrderBy(r => r.p.Name).ToListAsync(ct);
+        return rows.Select(r => new PipelineDto(r.p.Id, r.p.Name, r.p.ApplicationId, r.Application, r.p.ProjectId, r.p.BuildPlanId, r.p.CreatedAt)).ToList();
     }
 
     /// <summary>The team's application of that name, created if missing (credential creation names one).</summary>
