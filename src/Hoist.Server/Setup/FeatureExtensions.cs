@@ -10,6 +10,7 @@ using Hoist.Server.Releases;
 using Hoist.Server.Teams;
 using Hoist.Server.Tokens;
 using Hoist.Server.Users;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hoist.Server.Setup;
@@ -20,6 +21,8 @@ public static class FeatureExtensions
     public static IServiceCollection AddHoistFeatures(this IServiceCollection services)
     {
         services.AddScoped<AuditLog>();
+        // PBKDF2 (HMAC-SHA512, 100 000 iterations by default) without the Identity stores.
+        services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();
         services.AddScoped<TeamService>();
         services.AddScoped<ProjectService>();

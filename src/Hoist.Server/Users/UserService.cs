@@ -18,10 +18,9 @@ public sealed record CreateUserRequest(string? UserName, string? Password, strin
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>Users and their passwords. Only server admins create, list and disable users.</summary>
-public sealed class UserService(HoistDb db, AuditLog audit, TimeProvider time)
+public sealed class UserService(HoistDb db, AuditLog audit, IPasswordHasher<User> hasher, TimeProvider time)
 {
     public const int MinPasswordLength = 8;
-    static readonly PasswordHasher<User> Hasher = new();
 
     public async Task<Outcome<UserDto>> CreateAsync(Actor actor, CreateUserRequest request, CancellationToken ct)
     {
@@ -40,7 +39,7 @@ public sealed class UserService(HoistDb db, AuditLog audit, TimeProvider time)
             IsAdmin = request.IsAdmin ?? false,
             CreatedAt = time.GetUtcNow(),
         };
-        user.PasswordHash = Hasher.HashPassword(user, request.Password!);
+        user.PasswordHash = hasher.HashPassword(user, request.Password!);
         db.Users.Add(user);
         try
         {
@@ -74,11 +73,11 @@ public sealed class UserService(HoistDb db, AuditLog audit, TimeProvider time)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == actor.UserId, ct);
         if (user is null) return ApiProblem.NotFound("This user");
-        if (request.CurrentPassword is null || Hasher.VerifyHashedPassword(user, user.PasswordHash, request.CurrentPassword) == PasswordVerificationResult.Failed)
+        if (request.CurrentPassword is null || hasher.VerifyHashedPassword(user, user.PasswordHash, request.CurrentPassword) == PasswordVerificationResult.Failed)
             return new ApiProblem(StatusCodes.Status403Forbidden, ProblemCodes.InvalidCredentials, "Wrong password", "The current password is not correct.")
             { Field = "currentPassword" };
         if (PasswordProblem("newPassword", request.NewPassword) is { } bad) return bad;
-        user.PasswordHash = Hasher.HashPassword(user, request.NewPassword!);
+        user.PasswordHash = hasher.HashPassword(user, request.NewPassword!);
         user.SecurityStamp = User.NewStamp();
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(actor, AuditActions.PasswordChange, target: ("user", user.UserName), ct: ct);
@@ -92,11 +91,11 @@ public sealed class UserService(HoistDb db, AuditLog audit, TimeProvider time)
         var normalized = userName.ToLowerInvariant();
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == normalized, ct);
         if (user is null || user.Disabled) return null;
-        var result = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed) return null;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = Hasher.HashPassword(user, password);
+            user.PasswordHash = hasher.HashPassword(user, password);
             await db.SaveChangesAsync(ct);
         }
         return user;
@@ -107,7 +106,7 @@ public sealed class UserService(HoistDb db, AuditLog audit, TimeProvider time)
     {
         if (await db.Users.AnyAsync(ct)) return false;
         var user = new User { UserName = userName, DisplayName = "Administrator", IsAdmin = true, CreatedAt = time.GetUtcNow() };
-        user.PasswordHash = Hasher.HashPassword(user, password);
+        user.PasswordHash = hasher.HashPassword(user, password);
         db.Users.Add(user);
         try
         {

@@ -5,6 +5,7 @@ using Hoist.Server.Releases;
 using Hoist.Server.Setup;
 using Hoist.Server.IntegrationTests.Fakes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -72,6 +73,8 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
         });
         builder.ConfigureTestServices(services =>
         {
+            // Test passwords need no brute-force resistance; 100 000 PBKDF2 rounds per user would dominate seeding.
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);
             services.RemoveAll<BootstrapConsole>();
             services.AddSingleton(new BootstrapConsole(Console));
             services.RemoveAll<IClusterGatewayFactory>();
