@@ -30,6 +30,8 @@ public sealed class FakeCluster : IClusterGatewayFactory
         return this;
     }
 
+    public void RemoveWorkload(string ns, WorkloadKind kind, string name) => _workloads.TryRemove((ns, kind, name), out _);
+
     public IClusterGateway Get(long cloudAccountId, ClusterConnection connection)
     {
         Connections.Enqueue((cloudAccountId, connection));
