@@ -93,6 +93,10 @@ public sealed class TokenAndSessionTests : IAsyncLifetime
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, ProblemCodes.TokenRevoked);
         response.Headers.WwwAuthenticate.ShouldNotBeEmpty();
         (await alice.GetFromJsonAsync<TokenDto[]>("/api/v1/tokens", Ct))!.Single().Status.ShouldBe("revoked");
+        var audit = await _app.DbAsync(db => db.AuditEntries.SingleAsync(a => a.Action == "token.rejected", Ct));
+        audit.Code.ShouldBe(ProblemCodes.TokenRevoked);
+        audit.Detail!.ShouldContain(created.Prefix);
+        audit.Detail!.ShouldNotContain(created.Token);
     }
 
     [Fact]

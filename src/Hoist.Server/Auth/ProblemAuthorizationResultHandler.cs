@@ -1,4 +1,5 @@
 using Hoist.Contracts;
+using Hoist.Server.Audit;
 using Hoist.Server.Deploys;
 using Hoist.Server.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -44,7 +45,16 @@ sealed class ProblemAuthorizationResultHandler(AuthorizationMiddlewareResultHand
         }
 
         http.Response.StatusCode = problem.Status;
-        await DeployRefusals.RecordIfDeployAsync(http, problem);
+        if (!await DeployRefusals.RecordIfDeployAsync(http, problem) && problem.Status == StatusCodes.Status401Unauthorized
+            && problem.Code != ProblemCodes.TokenMissing)
+        {
+            var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+            await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(
+                new Actor(null, "anonymous", false, new HashSet<string>(), SourceIp: Actor.SourceOf(http)),
+                AuditActions.TokenRejected, allowed: false, code: problem.Code,
+                detail: $"{http.Request.Method} {route} token={http.Items[TokenAuthenticationHandler.RefusedPrefixKey] as string ?? "(not a Hoist token)"}",
+                ct: CancellationToken.None);
+        }
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem.ToProblemDetails() });
     }
 }

@@ -30,6 +30,8 @@ public sealed class TokenAuthenticationHandler(
 {
     public const string SchemeName = "Token";
     public const string FailureKey = "hoist.auth.failure";
+    /// <summary>The visible prefix of a refused Hoist token (never more of it), for the audit log.</summary>
+    public const string RefusedPrefixKey = "hoist.auth.prefix";
     static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -46,6 +48,7 @@ public sealed class TokenAuthenticationHandler(
         if (!PersonalAccessToken.LooksLikeSecret(secret))
             return Fail(source, ProblemCodes.TokenInvalid, "The token is not a Hoist personal access token (hoist_pat_…).");
 
+        Context.Items[RefusedPrefixKey] = PersonalAccessToken.PrefixOf(secret);
         var hash = PersonalAccessToken.HashOf(secret);
         var found = await db.PersonalAccessTokens
             .Where(t => t.Hash == hash)
@@ -70,6 +73,7 @@ public sealed class TokenAuthenticationHandler(
             new(HoistClaims.UserName, found.User.UserName),
             new(HoistClaims.TokenId, found.Token.Id.ToString(CultureInfo.InvariantCulture)),
         };
+        Context.Items.Remove(RefusedPrefixKey);
         if (found.User.IsAdmin) claims.Add(new(HoistClaims.Admin, "true"));
         claims.AddRange(found.Token.ScopeList.Select(s => new Claim(HoistClaims.Scope, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, HoistClaims.UserName, ClaimTypes.Role));

@@ -58,13 +58,16 @@ public sealed class DeployEndpoint
 
 public static class DeployRefusals
 {
-    public static async Task RecordIfDeployAsync(HttpContext http, ApiProblem problem)
+    /// <summary>Audits the refusal when the request was a deploy; true when it was.</summary>
+    public static async Task<bool> RecordIfDeployAsync(HttpContext http, ApiProblem problem)
     {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<DeployEndpoint>() is null) return;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<DeployEndpoint>() is null) return false;
         var actor = await Actor.BindAsync(http)
             ?? new Actor(null, "anonymous", false, new HashSet<string>(), SourceIp: Actor.SourceOf(http));
         http.RequestServices.GetRequiredService<HoistMetrics>().DeployRefused(problem.Code);
+        var prefix = http.Items[TokenAuthenticationHandler.RefusedPrefixKey] as string;
         await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(actor, AuditActions.DeployRefused, allowed: false, code: problem.Code,
-            detail: $"{problem.Status} {problem.Detail}", ct: CancellationToken.None);
+            detail: $"{problem.Status} {problem.Detail}{(prefix is null ? "" : $" token={prefix}")}", ct: CancellationToken.None);
+        return true;
     }
 }
