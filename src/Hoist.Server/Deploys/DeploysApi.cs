@@ -20,12 +20,10 @@ public static class DeploysApi
             .WithSummary("The cdDeploy step: patch one container image of one workload. Idempotent on Idempotency-Key and on build number + parameters.")
             .RequireAuthorization(Policies.Deploy)
             .WithMetadata(DeployEndpoint.Instance)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

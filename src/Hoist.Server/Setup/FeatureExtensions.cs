@@ -42,18 +42,24 @@ public static class FeatureExtensions
 
     public static WebApplication MapHoistApi(this WebApplication app)
     {
-        app.MapSessionApi();
-        app.MapUsersApi();
-        app.MapTokensApi();
-        app.MapTeamsApi();
-        app.MapProjectsApi();
-        app.MapBuildPlansApi();
-        app.MapApplicationsApi();
-        app.MapCloudAccountsApi();
-        app.MapCredentialsApi();
-        app.MapDeploysApi();
-        app.MapReleasesApi();
-        app.MapAuditApi();
+        // Every API route may answer with these ProblemDetails; saying so once keeps the OpenAPI document honest.
+        var api = app.MapGroup("")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapSessionApi();
+        api.MapUsersApi();
+        api.MapTokensApi();
+        api.MapTeamsApi();
+        api.MapProjectsApi();
+        api.MapBuildPlansApi();
+        api.MapApplicationsApi();
+        api.MapCloudAccountsApi();
+        api.MapCredentialsApi();
+        api.MapDeploysApi();
+        api.MapReleasesApi();
+        api.MapAuditApi();
         return app;
     }
 }
