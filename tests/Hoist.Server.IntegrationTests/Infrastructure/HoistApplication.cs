@@ -1,3 +1,5 @@
+extern alias sandbox;
+
 using System.Net.Http.Headers;
 using Hoist.Server.Data;
 using Hoist.Server.Kubernetes;
@@ -14,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using sandbox::Hoist.Sandbox;
 
 namespace Hoist.Server.IntegrationTests.Infrastructure;
 
@@ -53,6 +56,21 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
     public FakeCluster Cluster { get; } = new();
     public FakeReleaseEngine Engine { get; } = new();
 
+    /// <summary>When set (<see cref="UseSandboxAsync"/>), the server runs its real gateway and engine against it; no fakes.</summary>
+    public SandboxCluster? Sandbox { get; private set; }
+
+    /// <summary>
+    /// Starts a sandbox cluster (bearer token <see cref="Samples.KubeconfigToken"/>) for this server. Call before
+    /// the server starts.
+    /// </summary>
+    public async Task<HoistApplication> UseSandboxAsync(Action<SandboxOptions>? configure = null)
+    {
+        var options = new SandboxOptions { BearerToken = Samples.KubeconfigToken };
+        configure?.Invoke(options);
+        Sandbox = await SandboxCluster.StartAsync(options, TestContext.Current.CancellationToken);
+        return this;
+    }
+
     /// <summary>Runs after the server's own registrations, so it can replace anything.</summary>
     public HoistApplication ConfigureServices(Action<IServiceCollection> configure)
     {
@@ -77,15 +95,18 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);
             services.RemoveAll<BootstrapConsole>();
             services.AddSingleton(new BootstrapConsole(Console));
-            services.RemoveAll<IClusterGatewayFactory>();
-            services.AddSingleton<IClusterGatewayFactory>(Cluster);
-            Engine.Services = () => Services;
-            services.RemoveAll<IReleaseNotifier>();
-            services.RemoveAll<IReleaseEventFeed>();
-            services.RemoveAll<IReleaseCommands>();
-            services.AddSingleton<IReleaseNotifier>(Engine);
-            services.AddSingleton<IReleaseEventFeed>(Engine);
-            services.AddSingleton<IReleaseCommands>(Engine);
+            if (Sandbox is null)
+            {
+                services.RemoveAll<IClusterGatewayFactory>();
+                services.AddSingleton<IClusterGatewayFactory>(Cluster);
+                Engine.Services = () => Services;
+                services.RemoveAll<IReleaseNotifier>();
+                services.RemoveAll<IReleaseEventFeed>();
+                services.RemoveAll<IReleaseCommands>();
+                services.AddSingleton<IReleaseNotifier>(Engine);
+                services.AddSingleton<IReleaseEventFeed>(Engine);
+                services.AddSingleton<IReleaseCommands>(Engine);
+            }
             foreach (var configure in _services) configure(services);
         });
     }
@@ -137,6 +158,7 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (Sandbox is not null) await Sandbox.DisposeAsync();
         SqliteConnection.ClearAllPools();
         if (_postgresDatabase is not null && PostgresConnectionString is not null)
         {

@@ -35,8 +35,16 @@ public sealed class World
 
     public static async Task<World> CreateAsync(HoistApplication app)
     {
-        app.Cluster.AddWorkload("default", WorkloadKind.Deployment, "web", "app", "sidecar");
-        app.Cluster.AddWorkload("default", WorkloadKind.StatefulSet, "db", "postgres");
+        if (app.Sandbox is { } sandbox)
+        {
+            await sandbox.ApplyAsync(SandboxManifests.Shop, TestContext.Current.CancellationToken);
+        }
+        else
+        {
+            app.Cluster.AddWorkload("default", WorkloadKind.Deployment, "web", "app", "sidecar");
+            app.Cluster.AddWorkload("default", WorkloadKind.StatefulSet, "db", "postgres");
+        }
+        var prod = app.Sandbox is null ? Samples.KubeconfigAccount("prod") : new CloudAccountRequest { Name = "prod", Kubeconfig = app.Sandbox.KubeconfigYaml() };
         return await app.SeedAsync(async s =>
         {
             foreach (var u in new[] { "owner", "member", "deployer", "outsider", "stranger" })
@@ -49,8 +57,8 @@ public sealed class World
             var otherProject = await s.EnsureProjectAsync(other.Id, "elsewhere");
             var plan = await s.EnsureBuildPlanAsync(project.Id, "build-web", "job-1");
             var copy = await s.EnsureBuildPlanAsync(project.Id, "build-web-copy", "job-2", plan.Id);
-            var account = await s.EnsureCloudAccountAsync(team.Id, Samples.KubeconfigAccount("prod"));
-            var otherAccount = await s.EnsureCloudAccountAsync(other.Id, Samples.KubeconfigAccount("prod"));
+            var account = await s.EnsureCloudAccountAsync(team.Id, prod);
+            var otherAccount = await s.EnsureCloudAccountAsync(other.Id, prod);
             var credential = await s.CreateCredentialAsync(project.Id, new CreateCredentialRequest { BuildPlanId = plan.Id });
             var otherPlan = await s.EnsureBuildPlanAsync(otherProject.Id, "build-other");
             var otherCredential = await s.CreateCredentialAsync(otherProject.Id, new CreateCredentialRequest { BuildPlanId = otherPlan.Id });
