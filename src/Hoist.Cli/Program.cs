@@ -1,1 +1,3 @@
-return 0;
+using Hoist.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromProcess());

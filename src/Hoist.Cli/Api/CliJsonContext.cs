@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hoist.Contracts;
+
+namespace Hoist.Cli.Api;
+
+/// <summary>
+/// Source-generated serializers for everything the CLI sends and reads: no reflection at start-up, and the CLI stays
+/// trimmable. Web defaults (camelCase, case-insensitive reading) match ASP.NET Core's.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(DeployRequest))]
+[JsonSerializable(typeof(DeployAccepted))]
+[JsonSerializable(typeof(ReleaseDto))]
+[JsonSerializable(typeof(ReleaseListDto))]
+[JsonSerializable(typeof(ReleaseEventDto))]
+[JsonSerializable(typeof(RuntimeDto))]
+[JsonSerializable(typeof(LogTailDto))]
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+    /// <summary>For <c>--output json</c>: indented for people, same shape for scripts.</summary>
+    public static CliJsonContext Indented { get; } = new(new JsonSerializerOptions(Default!.Options) { WriteIndented = true });
+}
