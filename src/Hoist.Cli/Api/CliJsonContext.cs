@@ -19,5 +19,8 @@ namespace Hoist.Cli.Api;
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>For <c>--output json</c>: indented for people, same shape for scripts.</summary>
-    public static CliJsonContext Indented { get; } = new(new JsonSerializerOptions(Default!.Options) { WriteIndented = true });
+    // Lazy: a static initialiser here would run before the generated Default exists.
+    public static CliJsonContext Indented => indented ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
+
+    static CliJsonContext? indented;
 }
