@@ -32,7 +32,8 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
-        var parseResult = CreateRootCommand(context).Parse(args);
+        // No @response-files: a CI value such as "@/etc/passwd" must stay a value, never pull a file into the arguments.
+        var parseResult = CreateRootCommand(context).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Action is ParseErrorAction parseError)
         {
             // A CI log wants the one line that says what is wrong, not two screens of help after it.

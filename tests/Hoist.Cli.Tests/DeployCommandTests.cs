@@ -365,6 +365,40 @@ public sealed class DeployCommandTests : IAsyncLifetime
         server.Requests.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("--image", "@{0}")]
+    [InlineData("--image={0}", null)]
+    public async Task Deploy_ValueStartingWithAt_IsAValueNotAResponseFile(string option, string? value)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, "--namespace\nfrom-file\n", TestContext.Current.CancellationToken);
+        AcceptDeploy(42);
+        StreamEvents(42, Releases.Release(42, ReleaseStatus.Succeeded));
+        string[] args = value is null ? [string.Format(System.Globalization.CultureInfo.InvariantCulture, option, "@" + file)] : [option, string.Format(System.Globalization.CultureInfo.InvariantCulture, value, file)];
+
+        var run = await Deploy(null, args);
+        File.Delete(file);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var body = JsonSerializer.Deserialize<DeployRequest>(server.RequestsTo("POST", ApiRoutes.Deploys).Single().Body, FakeHoistServer.Json)!;
+        body.Image.ShouldBe("@" + file);
+        body.Namespace.ShouldBe("demo");
+    }
+
+    [Fact]
+    public async Task Deploy_ValueStartingWithDash_IsAcceptedInEqualsForm()
+    {
+        AcceptDeploy(42);
+        StreamEvents(42, Releases.Release(42, ReleaseStatus.Succeeded));
+
+        var run = await Deploy(null, "--image=--rm -rf /", "--namespace=a=b:c");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var body = JsonSerializer.Deserialize<DeployRequest>(server.RequestsTo("POST", ApiRoutes.Deploys).Single().Body, FakeHoistServer.Json)!;
+        body.Image.ShouldBe("--rm -rf /");
+        body.Namespace.ShouldBe("a=b:c");
+    }
+
     [Fact]
     public async Task Deploy_ServerUrlWithPath_PrefixesEveryRoute()
     {
