@@ -55,6 +55,36 @@ public sealed class ReleaseCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReleaseGet_MinimalJson_RendersWithoutOptionalFields()
+    {
+        const string minimal = """
+            {"id":42,"status":"Queued","url":"/releases/42","application":"demo","pipeline":"p","project":"shop",
+             "workload":{"cloudAccount":"sandbox","namespace":"demo","kind":"Deployment","name":"web","container":"nginx"},
+             "imageAfter":"nginx:1.27","createdAt":"2025-11-26T14:00:00Z"}
+            """;
+        server.On("GET", ApiRoutes.Release(42), (http, _) => http.Response.WriteAsync(minimal));
+
+        var text = await Run("release", "get", "42");
+        var json = await Run("release", "get", "42", "-o", "json");
+
+        text.ExitCode.ShouldBe(0, text.Error);
+        text.Out.ShouldContain("Image        ? → nginx:1.27");
+        json.ExitCode.ShouldBe(0, json.Error);
+        JsonDocument.Parse(json.Out).RootElement.GetProperty("transitions").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ReleaseGet_Json_KeepsQuotesAndChineseReadable()
+    {
+        var release = Releases.Release(42, ReleaseStatus.Failed, message: "镜像拉取失败: \"nginx:nonexistent\"");
+        server.On("GET", ApiRoutes.Release(42), (http, _) => FakeHoistServer.WriteJson(http, release));
+
+        var run = await Run("release", "get", "42", "-o", "json");
+
+        run.Out.ShouldContain("\"message\": \"镜像拉取失败: \\\"nginx:nonexistent\\\"\"");
+    }
+
+    [Fact]
     public async Task ReleaseGet_Unknown_Exits5()
     {
         var run = await Run("release", "get", "999");

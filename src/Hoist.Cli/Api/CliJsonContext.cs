@@ -19,8 +19,13 @@ namespace Hoist.Cli.Api;
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>For <c>--output json</c>: indented for people, same shape for scripts.</summary>
-    // Lazy: a static initialiser here would run before the generated Default exists.
-    public static CliJsonContext Indented => indented ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
+    // Lazy: a static initialiser here would run before the generated Default exists. The relaxed encoder keeps
+    // quotes and Chinese readable on stdout; this JSON is never embedded in HTML.
+    public static CliJsonContext Indented => indented ??= new(new JsonSerializerOptions(Default.Options)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
     static CliJsonContext? indented;
 }

@@ -38,15 +38,17 @@ internal sealed class HoistApiClient : IDisposable
         SendAsync("deploy", () => Post(ApiRoutes.Deploys, request, CliJsonContext.Default.DeployRequest, idempotencyKey),
             CliJsonContext.Default.DeployAccepted, ct);
 
-    public Task<ReleaseDto> GetReleaseAsync(long id, CancellationToken ct) =>
-        SendAsync($"reading release {id}", () => Get(ApiRoutes.Release(id)), CliJsonContext.Default.ReleaseDto, ct);
+    public async Task<ReleaseDto> GetReleaseAsync(long id, CancellationToken ct) => ContractDefaults.Fill(
+        await SendAsync($"reading release {id}", () => Get(ApiRoutes.Release(id)), CliJsonContext.Default.ReleaseDto, ct));
 
     public Task<ReleaseListDto> ListReleasesAsync(IEnumerable<KeyValuePair<string, string?>> query, CancellationToken ct)
     {
         var pairs = query.Where(q => !string.IsNullOrEmpty(q.Value)).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value!)}");
         var qs = string.Join('&', pairs);
-        return SendAsync("listing releases", () => Get(ApiRoutes.Releases + (qs.Length > 0 ? "?" + qs : "")),
-            CliJsonContext.Default.ReleaseListDto, ct);
+        return ListAsync();
+
+        async Task<ReleaseListDto> ListAsync() => ContractDefaults.Fill(await SendAsync("listing releases",
+            () => Get(ApiRoutes.Releases + (qs.Length > 0 ? "?" + qs : "")), CliJsonContext.Default.ReleaseListDto, ct));
     }
 
     /// <summary>The key makes the CLI's own retries of one rollback request safe; it is random per invocation.</summary>
@@ -58,8 +60,8 @@ internal sealed class HoistApiClient : IDisposable
             return Authorize(request);
         }, CliJsonContext.Default.DeployAccepted, ct);
 
-    public Task<RuntimeDto> GetRuntimeAsync(long id, CancellationToken ct) =>
-        SendAsync($"reading the runtime of release {id}", () => Get(ApiRoutes.ReleaseRuntime(id)), CliJsonContext.Default.RuntimeDto, ct);
+    public async Task<RuntimeDto> GetRuntimeAsync(long id, CancellationToken ct) => ContractDefaults.Fill(
+        await SendAsync($"reading the runtime of release {id}", () => Get(ApiRoutes.ReleaseRuntime(id)), CliJsonContext.Default.RuntimeDto, ct));
 
     /// <summary>
     /// Follows a release's Server-Sent Events until <c>event: done</c> and returns its final ReleaseDto. A dropped
@@ -119,7 +121,9 @@ internal sealed class HoistApiClient : IDisposable
                         lastEventId = message.Id ?? lastEventId;
                         if (message.Event == "done")
                         {
-                            return TryRead(message.Data, CliJsonContext.Default.ReleaseDto) ?? await GetReleaseAsync(id, ct);
+                            return TryRead(message.Data, CliJsonContext.Default.ReleaseDto) is { } final
+                                ? ContractDefaults.Fill(final)
+                                : await GetReleaseAsync(id, ct);
                         }
                         onEvent(message);
                     }

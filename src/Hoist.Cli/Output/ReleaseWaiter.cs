@@ -120,6 +120,7 @@ internal sealed class ProgressPrinter(TextWriter error)
         {
             return;
         }
+        e = ContractDefaults.Fill(e);
         lastSequence = e.Sequence;
         var line = e.Type switch
         {
