@@ -19,7 +19,7 @@ public sealed class BuildIdentityTests
     public void IdempotencyKey_SameBuildAndParameters_IsStable()
     {
         var first = BuildIdentity.IdempotencyKey(Request, Build17);
-        var retried = BuildIdentity.IdempotencyKey(Request with { TimeoutSeconds = 1200, RollbackOnFailure = true }, Build17);
+        var retried = BuildIdentity.IdempotencyKey(Request with { Build = new BuildProvenance { BuildUrl = "https://ci/other-agent" } }, Build17);
 
         retried.ShouldBe(first);
         first.ShouldMatch("^hoist-deploy-[0-9a-f]{64}$");
@@ -40,9 +40,13 @@ public sealed class BuildIdentityTests
     }
 
     [Fact]
-    public void IdempotencyKey_RestartRequested_Differs()
+    public void IdempotencyKey_RestartRollbackOrTimeoutChanged_Differs()
     {
-        BuildIdentity.IdempotencyKey(Request with { RestartIfUnchanged = true }, Build17).ShouldNotBe(BuildIdentity.IdempotencyKey(Request, Build17));
+        var key = BuildIdentity.IdempotencyKey(Request, Build17);
+
+        BuildIdentity.IdempotencyKey(Request with { RestartIfUnchanged = true }, Build17).ShouldNotBe(key);
+        BuildIdentity.IdempotencyKey(Request with { RollbackOnFailure = true }, Build17).ShouldNotBe(key);
+        BuildIdentity.IdempotencyKey(Request with { TimeoutSeconds = 1200 }, Build17).ShouldNotBe(key);
     }
 
     [Fact]

@@ -199,7 +199,7 @@ public sealed class DeployCommandTests : IAsyncLifetime
     {
         server.On("POST", ApiRoutes.Deploys, (http, _) => FakeHoistServer.Problem(http, 403, ProblemCodes.CredentialBuildPlanMismatch,
             "凭据错误：构建计划越权", "credential error: build plan overreach",
-            new() { ["buildPlan"] = "build-and-deploy", ["project"] = "shop", ["expectedPipeline"] = "shop-build-and-deploy-1" }));
+            new() { ["buildPlan"] = "build-and-deploy", ["project"] = "shop", ["pipeline"] = "shop-build-and-deploy-1" }));
         var env = CliRunner.CodingBuild(server.Url);
         env["CCI_JOB_NAME"] = "copy-of-build-and-deploy";
 

@@ -72,9 +72,9 @@ public sealed class ProblemReporterTests
     public void Report_BuildPlanMismatch_NamesTheCredentialsPlanAndHowToGetOne()
     {
         var error = new StringWriter();
-        var problem = Problem(403, """{"title":"凭据错误：构建计划越权","detail":"credential error: build plan overreach","status":403,"code":"credential_build_plan_mismatch","buildPlan":"build-and-deploy","project":"shop","expectedPipeline":"shop-build-and-deploy-1"}""");
+        var problem = Problem(403, """{"title":"凭据错误：构建计划越权","detail":"credential error: build plan overreach","status":403,"code":"credential_build_plan_mismatch","field":"pipelineName","expected":"shop-build-and-deploy-1","buildPlan":"build-and-deploy","project":"shop","pipeline":"shop-build-and-deploy-1","reissueUrl":"/api/v1/credentials/2f74/reissue"}""");
 
-        var code = ProblemReporter.Report(problem, error, Request);
+        var code = ProblemReporter.Report(problem, error, Request, new Uri("https://hoist.example.com/"));
 
         code.ShouldBe(5);
         var text = error.ToString();
@@ -83,6 +83,38 @@ public sealed class ProblemReporterTests
         text.ShouldContain("The credential 2f74c95a6441484d9f362bbc461a049b belongs to build plan 'build-and-deploy' of project 'shop' (pipeline 'shop-build-and-deploy-1'); this step deploys as pipeline 'shop-copy-of-build-1'.");
         text.ShouldContain("\"Deploy to Kubernetes\" template");
         text.ShouldContain("CD_CREDENTIAL_ID and CD_CREDENTIAL_INDEX");
+        text.ShouldContain("re-issue the credential for this build plan: POST https://hoist.example.com/api/v1/credentials/2f74/reissue");
+    }
+
+    [Fact]
+    public void Report_ContainerNotFoundWithListInExpected_ListsThem()
+    {
+        var error = new StringWriter();
+        var problem = Problem(422, """{"title":"Container not found","status":422,"code":"container_not_found","field":"containerName","expected":["nginx","log-shipper"]}""");
+
+        ProblemReporter.Report(problem, error, Request);
+
+        error.ToString().ShouldContain("Containers in Deployment demo/web: nginx, log-shipper — pass one of them as --container-name");
+    }
+
+    [Fact]
+    public void Report_ScopeInExpected_NamesIt()
+    {
+        var error = new StringWriter();
+
+        ProblemReporter.Report(Problem(403, """{"title":"Token scope missing","status":403,"code":"scope_missing","expected":["project:deployment"]}"""), error);
+
+        error.ToString().ShouldContain("The token lacks the scope 'project:deployment'");
+    }
+
+    [Fact]
+    public void Report_IdempotencyKeyReused_PointsAtTheEarlierReleaseAndTheOverride()
+    {
+        var error = new StringWriter();
+
+        ProblemReporter.Report(Problem(409, """{"title":"Idempotency key reused","status":409,"code":"idempotency_key_reused","releaseId":41}"""), error).ShouldBe(5);
+
+        error.ToString().ShouldContain("(release 41; follow it with: hoist release wait 41). To deploy again from the same build, pass --idempotency-key");
     }
 
     [Fact]

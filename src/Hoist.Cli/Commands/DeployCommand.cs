@@ -114,7 +114,7 @@ internal sealed class DeployCommand : Command, IHasExamples
             }
             catch (ProblemException e)
             {
-                return ProblemReporter.Report(e.Problem, context.Error, request);
+                return ProblemReporter.Report(e.Problem, context.Error, request, server);
             }
 
             var page = Verdicts.PageUrl(accepted.Url, server);

@@ -28,8 +28,9 @@ internal static class BuildIdentity
     public static bool HasBuild(CliEnvironment env) => RunVariables.Any(v => env.Get(v) is not null);
 
     /// <summary>
-    /// The <c>Idempotency-Key</c> of a deploy: SHA-256 over the build's identity and the resolved parameters (not the
-    /// token, not the timeout: retrying with a longer timeout is still the same deploy). Outside CI there is no
+    /// The <c>Idempotency-Key</c> of a deploy: SHA-256 over the build's identity and everything the request asks for
+    /// (not the token). The timeout and the rollback flag count, as they do in the server's own "same parameters"
+    /// check, which refuses a reused key with other parameters (409 idempotency_key_reused). Outside CI there is no
     /// identity to share, so the key is random per invocation: the CLI's own HTTP retries reuse it (a POST whose
     /// answer was lost does not create a second release), while two deliberate runs from a shell are two releases.
     /// </summary>
@@ -59,6 +60,8 @@ internal static class BuildIdentity
         Append(material, "manifestName", request.ManifestName);
         Append(material, "containerName", request.ContainerName);
         Append(material, "restartIfUnchanged", request.RestartIfUnchanged == true ? "true" : "false");
+        Append(material, "rollbackOnFailure", request.RollbackOnFailure switch { true => "true", false => "false", null => "" });
+        Append(material, "timeoutSeconds", request.TimeoutSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(material.ToString()));
         return "hoist-deploy-" + Convert.ToHexStringLower(hash);
     }

@@ -24,7 +24,8 @@ internal static class Verdicts
         return $"hoist: {label} {release.Id} {release.Status}{reason}{message} — {PageUrl(release.Url, server)}";
     }
 
-    /// <summary>Release URLs are absolute when the server knows its public address; otherwise made so here.</summary>
+    /// <summary>Release URLs are absolute when the server knows its public address; otherwise made so here. (On Unix
+    /// "/releases/1" parses as an absolute file: URI, hence the scheme check.)</summary>
     public static string PageUrl(string url, Uri server) =>
         Uri.TryCreate(url, UriKind.Absolute, out var abs) && abs.Scheme is "http" or "https"
             ? abs.AbsoluteUri
