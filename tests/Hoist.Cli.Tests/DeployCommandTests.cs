@@ -142,6 +142,7 @@ public sealed class DeployCommandTests : IAsyncLifetime
         var run = await Deploy(null, "--image", "crashloop:1", "--rollback-on-failure");
 
         run.ExitCode.ShouldBe(3);
+        run.Error.ShouldContain("hoist: the pods and the container's log: hoist runtime 7 --logs");
         run.Error.ShouldContain("hoist: following rollback release 8");
         run.Error.ShouldContain("hoist: rollback release 8 Succeeded: restored nginx:1.26");
     }

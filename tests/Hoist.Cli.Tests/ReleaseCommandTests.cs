@@ -244,6 +244,30 @@ public sealed class ReleaseCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runtime_Logs_PrintsTheTailOfTheReleasesContainerInNewPods()
+    {
+        server.On("GET", ApiRoutes.ReleaseRuntime(42), (http, _) => FakeHoistServer.WriteJson(http, Runtime()));
+        server.On("GET", ApiRoutes.ReleasePodLog(42, "web-6f7a-bbbbb"), (http, _) => FakeHoistServer.WriteJson(http,
+            new LogTailDto("web-6f7a-bbbbb", "nginx", ["starting", "panic: bad config \u001b[31m"], false)));
+
+        var run = await Run("runtime", "42", "--logs", "--tail", "5");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Out.ShouldContain("Log of web-6f7a-bbbbb/nginx (last 2 line(s)):\n  starting\n  panic: bad config \\u001b[31m");
+        server.RequestsTo("GET", ApiRoutes.ReleasePodLog(42, "web-6f7a-bbbbb")).Single().PathAndQuery.ShouldEndWith("?container=nginx&tail=5");
+        server.RequestsTo("GET", ApiRoutes.ReleasePodLog(42, "web-5d9f-aaaaa")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Runtime_LogsWithJson_Exits1()
+    {
+        var run = await Run("runtime", "42", "--logs", "-o", "json");
+
+        run.ExitCode.ShouldBe(1);
+        server.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Runtime_Json_IsTheRuntimeDto()
     {
         server.On("GET", ApiRoutes.ReleaseRuntime(42), (http, _) => FakeHoistServer.WriteJson(http, Runtime()));

@@ -63,6 +63,14 @@ internal sealed class HoistApiClient : IDisposable
     public async Task<RuntimeDto> GetRuntimeAsync(long id, CancellationToken ct) => ContractDefaults.Fill(
         await SendAsync($"reading the runtime of release {id}", () => Get(ApiRoutes.ReleaseRuntime(id)), CliJsonContext.Default.RuntimeDto, ct));
 
+    public async Task<LogTailDto> GetPodLogAsync(long id, string pod, string container, int tail, CancellationToken ct)
+    {
+        var log = await SendAsync($"reading the log of {pod}/{container}",
+            () => Get($"{ApiRoutes.ReleasePodLog(id, pod)}?container={Uri.EscapeDataString(container)}&tail={tail.ToString(System.Globalization.CultureInfo.InvariantCulture)}"),
+            CliJsonContext.Default.LogTailDto, ct);
+        return log with { Lines = log.Lines ?? [] };
+    }
+
     /// <summary>
     /// Follows a release's Server-Sent Events until <c>event: done</c> and returns its final ReleaseDto. A dropped
     /// or silent stream is reopened with <c>Last-Event-ID</c>, so nothing is printed twice or missed; the retry budget

@@ -42,6 +42,10 @@ internal sealed class ReleaseWaiter(HoistApiClient api, CliContext context, bool
         }
 
         await context.Error.WriteLineAsync(Verdicts.Line(final, api.Server));
+        if (final.Reason is FailureReason.CrashLoop or FailureReason.ContainerConfigError)
+        {
+            await context.Error.WriteLineAsync($"hoist: the pods and the container's log: hoist runtime {final.Id} --logs");
+        }
         var code = Verdicts.ExitCode(final);
         if (code != ExitCodes.Succeeded && final.RolledBackBy is { } rollbackId && !linked.IsCancellationRequested)
         {
