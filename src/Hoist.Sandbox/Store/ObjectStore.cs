@@ -12,6 +12,9 @@ public enum StoreEventType { Added, Modified, Deleted }
 /// </summary>
 public sealed record StoreEvent(StoreEventType Type, ResourceKind Kind, JsonObject Object, long ResourceVersion)
 {
+    /// <summary>For MODIFIED: the state before the write, so a filtered watch can tell "stopped matching" (DELETED) from "changed".</summary>
+    public JsonObject? Previous { get; init; }
+
     public string? Namespace => Object.Namespace();
     public string Name => Object.Name();
 }
@@ -74,8 +77,8 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// Stores a new object: fills in uid, creationTimestamp, generation 1, a name from generateName, apiVersion
-    /// and kind. Throws 409 AlreadyExists.
+    /// Stores a new object: fills in uid (unless the caller chose one), creationTimestamp, generation 1, a name
+    /// from generateName, apiVersion and kind. Throws 409 AlreadyExists.
     /// </summary>
     public JsonObject Create(ResourceKind kind, JsonObject obj)
     {
@@ -95,7 +98,8 @@ public sealed class ObjectStore
             }
             var key = Key(kind, o.Namespace(), name);
             if (_objects.ContainsKey(key)) throw ApiException.AlreadyExists(kind, name);
-            meta["uid"] = Guid.NewGuid().ToString();
+            // The API layer assigns the uid before defaulting (a Job's selector is built from it); keep that one.
+            if (string.IsNullOrEmpty(meta.Str("uid"))) meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = Timestamp(_time.GetUtcNow());
             meta["generation"] = 1;
             meta.Remove("deletionTimestamp");
@@ -167,7 +171,8 @@ public sealed class ObjectStore
             // A write that changes nothing is not a write: no new resourceVersion, no watch event (as etcd3 GuaranteedUpdate).
             next.Meta()["resourceVersion"] = old.Meta().Str("resourceVersion");
             if (JsonNode.DeepEquals(old, next)) return (JsonObject)old.DeepClone();
-            return Commit(StoreEventType.Modified, kind, key, next);
+            // The replaced instance is never mutated again, so watchers may share it as the previous state.
+            return Commit(StoreEventType.Modified, kind, key, next, previous: old);
         }
     }
 
@@ -226,12 +231,12 @@ public sealed class ObjectStore
         }
     }
 
-    JsonObject Commit(StoreEventType type, ResourceKind kind, (ResourceKind, string, string) key, JsonObject o)
+    JsonObject Commit(StoreEventType type, ResourceKind kind, (ResourceKind, string, string) key, JsonObject o, JsonObject? previous = null)
     {
         _revision++;
         o.Meta()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
         _objects[key] = o;
-        Publish(new StoreEvent(type, kind, (JsonObject)o.DeepClone(), _revision));
+        Publish(new StoreEvent(type, kind, (JsonObject)o.DeepClone(), _revision) { Previous = previous });
         return (JsonObject)o.DeepClone();
     }
 
