@@ -1,3 +1,8 @@
-using Hoist.Cli;
+namespace Hoist.Cli;
 
-return await CliApp.RunAsync(args, CliContext.FromProcess());
+// An explicit, namespaced entry point: top-level statements would make a global `Program`, which clashes with the
+// server's `Program` in tests that host the server and run the CLI side by side.
+static class Program
+{
+    static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliContext.FromProcess());
+}
