@@ -355,6 +355,8 @@ public sealed class DeployCommandTests : IAsyncLifetime
 
     [Theory]
     [InlineData("--timeout", "10x")]
+    [InlineData("--timeout", "9s")]
+    [InlineData("--timeout", "7h")]
     [InlineData("--output", "yaml")]
     [InlineData("--server", "ftp://hoist")]
     public async Task Deploy_BadOptionValue_Exits1(string option, string value)

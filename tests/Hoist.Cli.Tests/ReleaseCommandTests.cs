@@ -123,6 +123,19 @@ public sealed class ReleaseCommandTests : IAsyncLifetime
         lines[3].ShouldBe("(2 of 5; next page: --page 2)");
     }
 
+    [Theory]
+    [InlineData("--page", "0")]
+    [InlineData("--page", "abc")]
+    [InlineData("--page-size", "501")]
+    public async Task ReleaseList_BadPaging_Exits1(string option, string value)
+    {
+        var run = await Run("release", "list", option, value);
+
+        run.ExitCode.ShouldBe(1);
+        run.Error.ShouldContain($"{option}: '{value}' is not a whole number");
+        server.Requests.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task ReleaseList_UnknownStatus_Exits1ListingTheStatuses()
     {

@@ -70,17 +70,39 @@ internal sealed class GlobalOptions
 
 internal static class CommandSupport
 {
-    public static Option<TimeSpan?> TimeoutOption(string description) => new("--timeout")
+    public static Option<TimeSpan?> TimeoutOption(string description, TimeSpan? min = null, TimeSpan? max = null) => new("--timeout")
     {
         Description = description,
         HelpName = "duration",
         CustomParser = r =>
         {
-            if (Duration.TryParse(r.Tokens.Count > 0 ? r.Tokens[0].Value : null, out var value, out var error))
+            if (!Duration.TryParse(r.Tokens.Count > 0 ? r.Tokens[0].Value : null, out var value, out var error))
             {
-                return value;
+                r.AddError($"--timeout: {error}");
+                return null;
             }
-            r.AddError($"--timeout: {error}");
+            if (value < min || value > max)
+            {
+                r.AddError($"--timeout: must be between {Duration.Format(min ?? TimeSpan.Zero)} and {Duration.Format(max ?? Duration.Max)}, not {Duration.Format(value)}");
+                return null;
+            }
+            return value;
+        },
+    };
+
+    /// <summary>A whole number in [1, max]; range errors are parse errors, so they read like every other usage error.</summary>
+    public static Option<int?> CountOption(string name, string description, int max) => new(name)
+    {
+        Description = description,
+        HelpName = "n",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max)
+            {
+                return n;
+            }
+            r.AddError($"{name}: '{TerminalText.Safe(text)}' is not a whole number between 1 and {max}");
             return null;
         },
     };

@@ -24,8 +24,12 @@ internal sealed class DeployCommand : Command, IHasExamples
         HelpName = "cdDeploy(...)",
     };
 
+    /// <summary>The server's bounds for a release timeout; checked here so the mistake is a usage error, not a 400.</summary>
+    internal static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(10), MaxTimeout = TimeSpan.FromHours(6);
+
     readonly Option<TimeSpan?> timeout = CommandSupport.TimeoutOption(
-        "How long the rollout may take before the release times out (default: 10m); e.g. 30s, 10m, 1h");
+        "How long the rollout may take before the release times out, between 10s and 6h (default: 10m); e.g. 30s, 10m, 1h",
+        MinTimeout, MaxTimeout);
 
     readonly Option<bool> noWait = new("--no-wait") { Description = "Return once the release is accepted (exit 0) instead of following it" };
     readonly Option<bool> rollbackOnFailure = new("--rollback-on-failure") { Description = "Restore the previous image if the rollout fails" };

@@ -16,8 +16,8 @@ internal sealed class ReleaseListCommand : Command, IHasExamples
     readonly Option<string?> pipeline = new("--pipeline") { Description = "Only this pipeline (project-buildPlan-index)", HelpName = "name" };
     readonly Option<string?> project = new("--project") { Description = "Only this project", HelpName = "name" };
     readonly Option<string?> workload = new("--workload") { Description = "Only releases of this workload (its name)", HelpName = "name" };
-    readonly Option<int?> page = new("--page") { Description = "Page number, from 1", HelpName = "n" };
-    readonly Option<int?> pageSize = new("--page-size") { Description = "Releases per page", HelpName = "n" };
+    readonly Option<int?> page = CommandSupport.CountOption("--page", "Page number, from 1", int.MaxValue);
+    readonly Option<int?> pageSize = CommandSupport.CountOption("--page-size", "Releases per page (up to 500)", 500);
 
     public ReleaseListCommand(CliContext context, GlobalOptions global)
         : base("list", "List releases, newest first")
@@ -31,8 +31,6 @@ internal sealed class ReleaseListCommand : Command, IHasExamples
                 r.AddError($"--status '{r.Tokens[0].Value}' is not a release status; use one of {string.Join(", ", Enum.GetNames<ReleaseStatus>())}");
             }
         });
-        page.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--page starts at 1"); });
-        pageSize.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 500) r.AddError("--page-size must be between 1 and 500"); });
         Options.Add(status);
         Options.Add(application);
         Options.Add(pipeline);

@@ -13,7 +13,7 @@ internal sealed class RuntimeCommand : Command, IHasExamples
     readonly GlobalOptions global;
     readonly Argument<long> id = CommandSupport.ReleaseIdArgument("The release whose workload to show");
     readonly Option<bool> logs = new("--logs") { Description = "Also print the log tail of the release's container in each pod of the new revision (text output)" };
-    readonly Option<int> tail = new("--tail") { Description = "Log lines per container with --logs", HelpName = "lines", DefaultValueFactory = _ => 20 };
+    readonly Option<int?> tail = CommandSupport.CountOption("--tail", "Log lines per container with --logs (default: 20)", 1000);
 
     public RuntimeCommand(CliContext context, GlobalOptions global)
         : base("runtime", "Show the pods of a release's workload by revision: containers, state and reason, restarts, events")
@@ -23,7 +23,6 @@ internal sealed class RuntimeCommand : Command, IHasExamples
         Arguments.Add(id);
         Options.Add(logs);
         Options.Add(tail);
-        tail.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1000) r.AddError("--tail must be between 1 and 1000"); });
         SetAction((parseResult, ct) => ExecuteAsync(parseResult, ct));
     }
 
@@ -61,7 +60,7 @@ internal sealed class RuntimeCommand : Command, IHasExamples
                 ReleaseText.WriteRuntime(context.Out, runtime, context.Time.GetUtcNow());
                 if (parseResult.GetValue(logs))
                 {
-                    await WriteLogsAsync(api, runtime, parseResult.GetValue(tail), ct);
+                    await WriteLogsAsync(api, runtime, parseResult.GetValue(tail) ?? 20, ct);
                 }
             }
             return ExitCodes.Succeeded;
