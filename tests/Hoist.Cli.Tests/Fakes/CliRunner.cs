@@ -7,7 +7,8 @@ public sealed record CliRun(int ExitCode, string Out, string Error);
 /// <summary>Runs the real command tree in-process with captured stdout/stderr, a given environment and fast retries.</summary>
 public static class CliRunner
 {
-    internal static async Task<CliRun> RunAsync(IDictionary<string, string> environment, string[] args, TimeProvider? time = null, RetryPolicy? retry = null)
+    internal static async Task<CliRun> RunAsync(IDictionary<string, string> environment, string[] args, TimeProvider? time = null, RetryPolicy? retry = null,
+        TimeSpan? deployWaitGrace = null)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -20,7 +21,7 @@ public static class CliRunner
             Time = time ?? TimeProvider.System,
             RequestTimeout = TimeSpan.FromSeconds(20),
             StreamIdleTimeout = TimeSpan.FromSeconds(30),
-            DeployWaitGrace = TimeSpan.Zero,
+            DeployWaitGrace = deployWaitGrace ?? TimeSpan.Zero,
         };
         var code = await CliApp.RunAsync(args, context);
         return new CliRun(code, stdout.ToString(), stderr.ToString());
