@@ -256,7 +256,19 @@ public sealed class DeployCommandTests : IAsyncLifetime
         var keys = server.RequestsTo("POST", ApiRoutes.Deploys).Select(r => r.Header(ApiRoutes.IdempotencyKeyHeader)).ToList();
         keys.Count.ShouldBe(3);
         keys.Distinct().Count().ShouldBe(1);
-        run.Error.ShouldContain("deploy: the server answered 503 Service Unavailable; retrying in");
+        run.Error.ShouldContain("deploy: the server answered 503 too_many_requests: Service Unavailable; retrying in");
+    }
+
+    [Fact]
+    public async Task Deploy_ClusterUnreachable_Exits2SayingWhatTheServerSaid()
+    {
+        server.On("POST", ApiRoutes.Deploys, (http, _) => FakeHoistServer.Problem(http, 503, ProblemCodes.ClusterUnreachable,
+            "Cluster unreachable", "Cloud account 'sandbox': connection refused"));
+
+        var run = await Deploy(null, "--image", "nginx:1.27");
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain($"hoist: the Hoist server at {server.Url.GetLeftPart(UriPartial.Authority)} kept failing deploy: the server answered 503 cluster_unreachable: Cluster unreachable — Cloud account 'sandbox': connection refused (tried 3 times)");
     }
 
     [Fact]

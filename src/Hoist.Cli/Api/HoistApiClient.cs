@@ -104,7 +104,7 @@ internal sealed class HoistApiClient : IDisposable
                     {
                         throw new ProblemException(await ReadProblemAsync(response, ct));
                     }
-                    problem = $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}";
+                    problem = await DescribeFailureAsync(response, ct);
                     retryAfter = RetryAfter(response);
                 }
                 else
@@ -168,6 +168,7 @@ internal sealed class HoistApiClient : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             string problem;
+            var answered = false;
             TimeSpan? retryAfter = null;
             try
             {
@@ -186,7 +187,8 @@ internal sealed class HoistApiClient : IDisposable
                 {
                     throw new ProblemException(await ReadProblemAsync(response, ct));
                 }
-                problem = $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}";
+                problem = await DescribeFailureAsync(response, ct);
+                answered = true;
                 retryAfter = RetryAfter(response);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -204,7 +206,9 @@ internal sealed class HoistApiClient : IDisposable
 
             if (attempt >= context.Retry.MaxAttempts)
             {
-                throw new ServerUnreachableException($"cannot reach the Hoist server at {server.GetLeftPart(UriPartial.Authority)} for {what}: {problem} (tried {attempt} times)");
+                throw new ServerUnreachableException(answered
+                    ? $"the Hoist server at {server.GetLeftPart(UriPartial.Authority)} kept failing {what}: {problem} (tried {attempt} times)"
+                    : $"cannot reach the Hoist server at {server.GetLeftPart(UriPartial.Authority)} for {what}: {problem} (tried {attempt} times)");
             }
             var delay = context.Retry.DelayBefore(attempt + 1, retryAfter);
             await context.Error.WriteLineAsync($"hoist: {what}: {problem}; retrying in {Duration.Format(Round(delay))} (attempt {attempt + 1} of {context.Retry.MaxAttempts})");
@@ -241,6 +245,20 @@ internal sealed class HoistApiClient : IDisposable
     Uri Url(string route) => new(server.AbsoluteUri.TrimEnd('/') + route);
 
     static bool IsTransient(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout;
+
+    /// <summary>A 5xx/429 in words, with the problem's code, title and detail when the server sent one (503
+    /// cluster_unreachable says which cloud account failed; a bare "503" would blame the wrong thing).</summary>
+    static async Task<string> DescribeFailureAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var problem = await ReadProblemAsync(response, ct);
+        if (problem.Code is null)
+        {
+            return $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        var text = $"the server answered {(int)response.StatusCode} {problem.Code}: {problem.Title}" +
+                   (string.IsNullOrWhiteSpace(problem.Detail) ? "" : $" — {problem.Detail}");
+        return TerminalText.Safe(text.Length > 400 ? text[..400] + "…" : text);
+    }
 
     static TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
