@@ -40,6 +40,12 @@ public sealed class SandboxOptions
     /// <summary>Faults in effect from the start; change them later through <see cref="SandboxCluster.Faults"/>.</summary>
     public FaultSettings Faults { get; set; } = FaultSettings.None;
 
+    /// <summary>
+    /// Run the controllers and simulated kubelets (the default). Off, the sandbox is a bare API server, as
+    /// controller-runtime's envtest is: for tests of API semantics that must see only their own writes.
+    /// </summary>
+    public bool RunControllers { get; set; } = true;
+
     /// <summary>Called once per HTTP request with <c>METHOD path?query status elapsed</c> (for debugging; off by default).</summary>
     public Action<string>? RequestLog { get; set; }
 }
@@ -115,7 +121,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = new Uri(address.EndsWith('/') ? address : address + "/");
 
-        Controllers.Start();
+        if (Options.RunControllers) Controllers.Start();
         // The controllers seed the system namespaces; make sure they exist even if they have not yet.
         foreach (var ns in SystemNamespaces)
         {

@@ -22,6 +22,25 @@ internal static class HttpJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// One watch event line. The object is written where it is, never attached to a new parent: a watch event's
+    /// object is shared by every watcher (and is the stored instance), and a JsonNode can have only one parent.
+    /// </summary>
+    public static byte[] SerializeEvent(string type, JsonNode obj)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type);
+            writer.WritePropertyName("object");
+            obj.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static Task Write(HttpContext http, int status, JsonNode node)
     {
         var bytes = Serialize(node);

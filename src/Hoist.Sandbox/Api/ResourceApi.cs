@@ -320,7 +320,7 @@ internal sealed class ResourceApi(SandboxCluster cluster)
                         _ => obj!,
                     };
                     firstTable = false;
-                    batch.Write(HttpJson.Serialize(new JsonObject { ["type"] = type, ["object"] = payload }));
+                    batch.Write(HttpJson.SerializeEvent(type, payload));
                 }
                 if (bookmarkRv >= 0)
                 {

@@ -134,6 +134,36 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Reads the latest copy, applies <paramref name="mutate"/> and writes back spec, metadata and status in one
+    /// commit without bumping generation. This is what the apiserver lets a controller do through a subresource:
+    /// the scheduler's binding sets <c>spec.nodeName</c> and the PodScheduled condition together, and the
+    /// deployment controller's <c>/status</c> update also carries the revision annotation (the Deployment status
+    /// strategy resets only spec and labels). Returns null when the object does not exist.
+    /// </summary>
+    public JsonObject? MutateObject(ResourceKind kind, string? ns, string name, Action<JsonObject> mutate)
+    {
+        lock (_gate)
+        {
+            var key = Key(kind, ns, name);
+            if (!_objects.TryGetValue(key, out var current)) return null;
+            var next = (JsonObject)current.DeepClone();
+            mutate(next);
+            var meta = next.Meta();
+            var oldMeta = current.Meta();
+            foreach (var fixedField in (string[])["name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion"])
+            {
+                if (oldMeta[fixedField] is { } value) meta[fixedField] = value.DeepClone();
+                else meta.Remove(fixedField);
+            }
+            next["apiVersion"] = kind.ApiVersion;
+            next["kind"] = kind.Kind;
+            if (next["status"] is null) next.Remove("status");
+            if (JsonNode.DeepEquals(current, next)) return (JsonObject)current.DeepClone();
+            return Commit(StoreEventType.Modified, kind, key, next, previous: current);
+        }
+    }
+
     JsonObject Replace(ResourceKind kind, JsonObject obj, bool statusOnly)
     {
         var o = (JsonObject)obj.DeepClone();
@@ -236,7 +266,9 @@ public sealed class ObjectStore
         _revision++;
         o.Meta()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
         _objects[key] = o;
-        Publish(new StoreEvent(type, kind, (JsonObject)o.DeepClone(), _revision) { Previous = previous });
+        // Stored instances are never changed after this point (every write replaces the instance), so watchers
+        // share it instead of a copy, as the replay from resourceVersion 0 and Previous already do.
+        Publish(new StoreEvent(type, kind, o, _revision) { Previous = previous });
         return (JsonObject)o.DeepClone();
     }
 

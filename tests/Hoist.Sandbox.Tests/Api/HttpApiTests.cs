@@ -61,7 +61,7 @@ public class HttpApiTests
     [Fact]
     public async Task Get_WithKubectlTableAccept_AnswersTableWithPartialObjectMetadataRows()
     {
-        var (cluster, http) = await Start();
+        var (cluster, http) = await Start(new SandboxOptions { RunControllers = false });
         await using var _ = cluster;
         using var __ = http;
         await cluster.ApplyAsync(Manifests.Deployment(), Ct);
@@ -84,7 +84,7 @@ public class HttpApiTests
     [Fact]
     public async Task Watch_WithTableAccept_StreamsOneRowTablesAsKubectlGetWatchExpects()
     {
-        var (cluster, http) = await Start();
+        var (cluster, http) = await Start(new SandboxOptions { RunControllers = false });
         await using var _ = cluster;
         using var __ = http;
         await cluster.ApplyAsync(Manifests.Deployment(), Ct);

@@ -31,13 +31,38 @@ public class KubectlTests
         public Task<KubectlResult> Run(params string[] args) => Kubectl.RunAsync(args);
     }
 
-    static async Task<Session> Start(string version)
+    static async Task<Session> Start(string version, TimeProvider? time = null)
     {
         Assert.SkipUnless(Kubectl.Installed, "kubectl is not installed");
         var requests = new ConcurrentQueue<string>();
-        var cluster = await SandboxCluster.StartAsync(new SandboxOptions { KubeVersion = version, RequestLog = requests.Enqueue }, Ct);
+        var options = new SandboxOptions { KubeVersion = version, RequestLog = requests.Enqueue, Time = time ?? TimeProvider.System };
+        var cluster = await SandboxCluster.StartAsync(options, Ct);
         return new Session { Cluster = cluster, Kubectl = new Kubectl(cluster), Requests = requests };
     }
+
+    /// <summary>Waits on a store watch until the controllers have brought the object into the expected state.</summary>
+    static async Task<JsonObject> WaitFor(SandboxCluster cluster, ResourceKind kind, string name, Func<JsonObject, bool> predicate)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        using var watch = cluster.Store.Watch(kind, "default", 0);
+        JsonObject? last = null;
+        try
+        {
+            await foreach (var e in watch.Events.ReadAllAsync(cts.Token))
+            {
+                if (e.Name != name || e.Type == StoreEventType.Deleted) continue;
+                last = e.Object;
+                if (predicate(e.Object)) return e.Object;
+            }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+        }
+        throw new TimeoutException($"{kind} {name} never reached the expected state; last seen {last?.ToJsonString()}");
+    }
+
+    static long Int(JsonObject o, string section, string field) => (o[section] as JsonObject)?.Long(field) ?? 0;
 
     static List<string[]> Rows(string table) =>
         table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
@@ -71,8 +96,10 @@ public class KubectlTests
     {
         await using var s = await Start(version);
         await s.Cluster.ApplyAsync(Manifests.Deployment(replicas: 3), Ct);
-        s.Cluster.Store.Mutate(ResourceKinds.Deployments, "default", "web",
-            d => d["status"] = JsonNode.Parse("""{"replicas":3,"readyReplicas":2,"updatedReplicas":1,"availableReplicas":2}"""), statusOnly: true);
+        await WaitFor(s.Cluster, ResourceKinds.Deployments, "web", d => Int(d, "status", "availableReplicas") == 3);
+        // A bad image: the controllers surge one new pod that never starts while the three old ones keep serving.
+        s.Cluster.Store.Mutate(ResourceKinds.Deployments, "default", "web", d => d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "nginx:nonexistent");
+        await WaitFor(s.Cluster, ResourceKinds.Deployments, "web", d => Int(d, "status", "observedGeneration") == 2 && Int(d, "status", "updatedReplicas") == 1);
 
         var table = await s.Run("get", "deploy");
         var wide = await s.Run("get", "deployments", "-o", "wide");
@@ -81,12 +108,13 @@ public class KubectlTests
         ShouldSucceed(table);
         var rows = Rows(table.Stdout);
         rows[0].ShouldBe(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
-        rows[1].Take(4).ShouldBe(["web", "2/3", "1", "2"]);
-        Rows(wide.Stdout)[1].Skip(5).ShouldBe(["app,sidecar", "nginx:1.25,busybox:1.36", "app=web"]);
+        rows[1].Take(4).ShouldBe(["web", "3/3", "1", "3"]);
+        Rows(wide.Stdout)[1].Skip(5).ShouldBe(["app,sidecar", "nginx:nonexistent,busybox:1.36", "app=web"]);
         var obj = JsonNode.Parse(json.Stdout)!;
         obj["kind"]!.GetValue<string>().ShouldBe("Deployment");
         obj["spec"]!["replicas"]!.GetValue<int>().ShouldBe(3);
-        obj["status"]!["readyReplicas"]!.GetValue<int>().ShouldBe(2);
+        obj["status"]!["readyReplicas"]!.GetValue<int>().ShouldBe(3);
+        obj["status"]!["replicas"]!.GetValue<int>().ShouldBe(4);
     }
 
     [Theory]
@@ -94,14 +122,16 @@ public class KubectlTests
     [InlineData("1.33")]
     public async Task Get_Pods_ShowsTheWaitingReasonAsStatus(string version)
     {
-        await using var s = await Start(version);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var s = await Start(version, time);
         s.Cluster.Writer.Create(ResourceKinds.Pods, "default", JsonNode.Parse("""
             {"metadata":{"name":"web-abc12"},"spec":{"containers":[{"name":"app","image":"nginx:nonexistent"}]}}
             """)!.AsObject());
-        s.Cluster.Store.Mutate(ResourceKinds.Pods, "default", "web-abc12", p => p["status"] = JsonNode.Parse("""
-            {"phase":"Pending","containerStatuses":[{"name":"app","image":"nginx:nonexistent","imageID":"","ready":false,"restartCount":0,
-              "state":{"waiting":{"reason":"ImagePullBackOff","message":"Back-off pulling image \"nginx:nonexistent\""}}}]}
-            """), statusOnly: true);
+        static string? Waiting(JsonObject p) => p["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.GetValue<string>();
+        await WaitFor(s.Cluster, ResourceKinds.Pods, "web-abc12", p => Waiting(p) == "ErrImagePull");
+        // The kubelet's next sync finds the image in back-off; the fake clock holds that state while kubectl runs.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitFor(s.Cluster, ResourceKinds.Pods, "web-abc12", p => Waiting(p) == "ImagePullBackOff");
 
         var result = await s.Run("get", "pods");
 
@@ -185,22 +215,10 @@ public class KubectlTests
     public async Task RolloutHistoryAndUndo_WithReplicaSetsOfTwoRevisions_RestoresThePreviousTemplate(string version)
     {
         await using var s = await Start(version);
-        await s.Cluster.ApplyAsync(Manifests.Deployment(image: "nginx:2"), Ct);
-        var uid = s.Cluster.Store.Get(ResourceKinds.Deployments, "default", "web")!.Meta().Str("uid")!;
-        foreach (var (revision, image, hash) in new[] { (1, "nginx:1", "5d4f8b7c9"), (2, "nginx:2", "6c9b8d5f4") })
-        {
-            s.Cluster.Writer.Create(ResourceKinds.ReplicaSets, "default", JsonNode.Parse("""
-                {"metadata":{"name":"web-HASH","labels":{"app":"web","pod-template-hash":"HASH"},
-                  "annotations":{"deployment.kubernetes.io/revision":"REVISION"},
-                  "ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"UID","controller":true,"blockOwnerDeletion":true}]},
-                 "spec":{"replicas":0,"selector":{"matchLabels":{"app":"web","pod-template-hash":"HASH"}},
-                  "template":{"metadata":{"labels":{"app":"web","pod-template-hash":"HASH"}},
-                   "spec":{"containers":[{"name":"app","image":"IMAGE","ports":[{"containerPort":80}]},{"name":"sidecar","image":"busybox:1.36"}]}}}}
-                """.Replace("HASH", hash, StringComparison.Ordinal).Replace("REVISION", revision.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                 .Replace("UID", uid, StringComparison.Ordinal).Replace("IMAGE", image, StringComparison.Ordinal))!.AsObject());
-        }
-        s.Cluster.Writer.Patch(ResourceKinds.Deployments, "default", "web", PatchType.Merge,
-            JsonNode.Parse("""{"metadata":{"annotations":{"deployment.kubernetes.io/revision":"2"}}}""")!);
+        await s.Cluster.ApplyAsync(Manifests.Deployment(image: "nginx:1"), Ct);
+        await WaitFor(s.Cluster, ResourceKinds.Deployments, "web", d => RolledOut(d, "1"));
+        ShouldSucceed(await s.Run("set", "image", "deployment/web", "app=nginx:2"));
+        await WaitFor(s.Cluster, ResourceKinds.Deployments, "web", d => RolledOut(d, "2"));
 
         var history = await s.Run("rollout", "history", "deployment/web");
         var undo = await s.Run("rollout", "undo", "deployment/web");
@@ -210,13 +228,22 @@ public class KubectlTests
         Rows(history.Stdout).Skip(1).ShouldBe([["REVISION", "CHANGE-CAUSE"], ["1", "<none>"], ["2", "<none>"]]);
         ShouldSucceed(undo);
         undo.Stdout.ShouldBe("deployment.apps/web rolled back\n");
-        var d = s.Cluster.Store.Get(ResourceKinds.Deployments, "default", "web")!;
-        d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>().ShouldBe("nginx:1");
-        d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject().ContainsKey("pod-template-hash").ShouldBeFalse();
         s.Requests.ShouldContain("PATCH /apis/apps/v1/namespaces/default/deployments/web 200", ShouldlyExtensions.Prefix);
         missing.ExitCode.ShouldBe(1);
         missing.Stderr.ShouldBe("error: unable to find specified revision 9 in history\n");
+        // The controller reuses the first ReplicaSet as revision 3 rather than creating a third.
+        var d = await WaitFor(s.Cluster, ResourceKinds.Deployments, "web", x => RolledOut(x, "3"));
+        d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>().ShouldBe("nginx:1");
+        d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject().ContainsKey("pod-template-hash").ShouldBeFalse();
+        s.Cluster.Store.List(ResourceKinds.ReplicaSets, "default").Items.Count.ShouldBe(2);
+        Rows((await s.Run("rollout", "history", "deployment/web")).Stdout).Skip(2).Select(r => r[0]).ShouldBe(["2", "3"]);
     }
+
+    static bool RolledOut(JsonObject d, string revision) =>
+        d.Annotations().GetValueOrDefault("deployment.kubernetes.io/revision") == revision
+        && Int(d, "status", "observedGeneration") >= (d.Meta().Long("generation") ?? 0)
+        && Int(d, "status", "updatedReplicas") == Int(d, "spec", "replicas") && Int(d, "status", "replicas") == Int(d, "spec", "replicas")
+        && Int(d, "status", "availableReplicas") == Int(d, "spec", "replicas");
 
     [Theory]
     [InlineData("1.27")]
@@ -225,14 +252,19 @@ public class KubectlTests
     {
         await using var s = await Start(version);
         await s.Cluster.ApplyAsync(Manifests.Deployment(), Ct);
+        await WaitFor(s.Cluster, ResourceKinds.Deployments, "web", d => Int(d, "status", "availableReplicas") == 2);
 
         var output = await s.Kubectl.WatchUntilAsync(["get", "deploy", "-w"], () =>
         {
             s.Cluster.Writer.Patch(ResourceKinds.Deployments, "default", "web", PatchType.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!);
             return Task.CompletedTask;
-        }, TimeSpan.FromSeconds(30), "NAME", "0/2", "0/3");
+        }, TimeSpan.FromSeconds(30), "NAME", "2/2", "3/3");
 
-        Rows(output).Select(r => r[0]).ShouldBe(["NAME", "web", "web"]);
+        var rows = Rows(output);
+        rows[0][0].ShouldBe("NAME");
+        rows.Count.ShouldBeGreaterThanOrEqualTo(3);
+        rows.Skip(1).ShouldAllBe(r => r[0] == "web");
+        rows[1][1].ShouldBe("2/2");
     }
 
     [Theory]

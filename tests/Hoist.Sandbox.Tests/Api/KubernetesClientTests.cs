@@ -18,9 +18,15 @@ public class KubernetesClientTests
 
     static async Task<(SandboxCluster Cluster, Kubernetes Client)> Start(SandboxOptions? options = null)
     {
-        var cluster = await SandboxCluster.StartAsync(options ?? new SandboxOptions(), Ct);
+        var cluster = await SandboxCluster.StartAsync(options ?? Bare, Ct);
         return (cluster, new Kubernetes(cluster.ClientConfiguration()));
     }
+
+    /// <summary>
+    /// These are tests of API semantics (exact watch sequences, resourceVersions, 409s), so the cluster runs without
+    /// controllers: a controller's status write in between would be a real-cluster race, not what is under test.
+    /// </summary>
+    static SandboxOptions Bare => new() { RunControllers = false };
 
     static V1Status StatusOf(HttpOperationException e) => KubernetesJson.Deserialize<V1Status>(e.Response.Content);
 
@@ -309,7 +315,7 @@ public class KubernetesClientTests
     [Fact]
     public async Task Watch_TooOldResourceVersion_SurfacesExpiredAndCloses()
     {
-        var (cluster, client) = await Start(new SandboxOptions { WatchHistory = 5 });
+        var (cluster, client) = await Start(new SandboxOptions { RunControllers = false, WatchHistory = 5 });
         await using var _ = cluster;
         using var __ = client;
         await cluster.ApplyAsync(Manifests.Deployment("web"), Ct);
@@ -464,7 +470,7 @@ public class KubernetesClientTests
     [Fact]
     public async Task BearerToken_IsRequiredWhenConfigured()
     {
-        var (cluster, client) = await Start(new SandboxOptions { BearerToken = "s3cret" });
+        var (cluster, client) = await Start(new SandboxOptions { RunControllers = false, BearerToken = "s3cret" });
         await using var _ = cluster;
         using var __ = client;
         var anonymousConfig = cluster.ClientConfiguration();
@@ -501,7 +507,7 @@ public class KubernetesClientTests
     [Fact]
     public async Task Faults_ConflictRate_FailsWritesButNotReads()
     {
-        var (cluster, client) = await Start(new SandboxOptions { Faults = new FaultSettings { ConflictRate = 1 } });
+        var (cluster, client) = await Start(new SandboxOptions { RunControllers = false, Faults = new FaultSettings { ConflictRate = 1 } });
         await using var _ = cluster;
         using var __ = client;
         await cluster.ApplyAsync(Manifests.Deployment(), Ct);
@@ -517,7 +523,7 @@ public class KubernetesClientTests
     [Fact]
     public async Task Faults_Denied_ForbidsTheRequestAndAccessReviewSaysSo()
     {
-        var (cluster, client) = await Start(new SandboxOptions { BearerToken = "t" });
+        var (cluster, client) = await Start(new SandboxOptions { RunControllers = false, BearerToken = "t" });
         await using var _ = cluster;
         using var __ = client;
         await cluster.ApplyAsync(Manifests.Deployment(), Ct);
@@ -542,7 +548,7 @@ public class KubernetesClientTests
     [Fact]
     public async Task Faults_WatchCloseAfter_EndsTheWatchStream()
     {
-        var (cluster, client) = await Start(new SandboxOptions { Faults = new FaultSettings { WatchCloseAfterSeconds = 1 } });
+        var (cluster, client) = await Start(new SandboxOptions { RunControllers = false, Faults = new FaultSettings { WatchCloseAfterSeconds = 1 } });
         await using var _ = cluster;
         using var __ = client;
         await cluster.ApplyAsync(Manifests.Deployment(), Ct);
