@@ -9,8 +9,6 @@ namespace Hoist.Cli.Output;
 /// </summary>
 internal static class ProblemReporter
 {
-    // ProblemCodes.IdempotencyKeyReused, added to the contracts by the server work; named here until that merges.
-    const string IdempotencyKeyReused = "idempotency_key_reused";
 
     public static int Report(ApiProblem problem, TextWriter error, DeployRequest? request = null, Uri? server = null)
     {
@@ -87,7 +85,7 @@ internal static class ProblemReporter
                 yield return "The token's user has no access to the credential's project (any more); use a token of a project member.";
                 break;
 
-            case IdempotencyKeyReused:
+            case ProblemCodes.IdempotencyKeyReused:
                 var earlier = p.Extensions.TryGetValue(ProblemExtensions.ReleaseId, out var rid) && rid.ValueKind == System.Text.Json.JsonValueKind.Number ? rid.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
                 yield return "This build already deployed with other parameters under the same key" +
                              (earlier is null ? "." : $" (release {earlier}; follow it with: hoist release wait {earlier}).") +
