@@ -69,4 +69,39 @@ public static class Manifests
               - name: agent
                 image: agent:1.0
         """;
+
+    /// <summary>
+    /// The web Deployment of issue #2's rollout checks: <c>nginx</c> (the container a release changes) next to a
+    /// <c>log-shipper</c> that must keep its image.
+    /// </summary>
+    public static string WebWithLogShipper(int replicas = 2, string image = "nginx:1.25", int? progressDeadlineSeconds = null, string? changeCause = null)
+    {
+        var annotations = changeCause is null ? "" : $"\n  annotations:\n    kubernetes.io/change-cause: \"{changeCause}\"";
+        var deadline = progressDeadlineSeconds is { } s ? $"\n  progressDeadlineSeconds: {s}" : "";
+        return $"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              labels:
+                app: web{annotations}
+            spec:
+              replicas: {replicas}{deadline}
+              selector:
+                matchLabels:
+                  app: web
+              template:
+                metadata:
+                  labels:
+                    app: web
+                spec:
+                  containers:
+                  - name: nginx
+                    image: {image}
+                    ports:
+                    - containerPort: 80
+                  - name: log-shipper
+                    image: fluent/fluent-bit:2.2
+            """;
+    }
 }
