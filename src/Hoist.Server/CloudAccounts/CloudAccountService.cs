@@ -177,7 +177,7 @@ public sealed partial class CloudAccountService(
     public async Task<Outcome<IReadOnlyList<string>>> WorkloadsAsync(Actor actor, long id, string ns, string? kind, CancellationToken ct)
     {
         if (InputRules.DnsLabel("namespace", ns) is { } badNs) return badNs;
-        var k = WorkloadKinds.Parse("kind", kind ?? nameof(WorkloadKind.Deployment));
+        var k = WorkloadKindInput.Parse("kind", kind ?? nameof(WorkloadKind.Deployment));
         if (!k.Ok) return k.Problem!;
         return await WithGatewayAsync(actor, id, (g, c) => g.ListWorkloadsAsync(ns, k.Value, c), ct);
     }
@@ -185,7 +185,7 @@ public sealed partial class CloudAccountService(
     public async Task<Outcome<IReadOnlyList<ContainerDto>>> ContainersAsync(Actor actor, long id, string ns, string kind, string name, CancellationToken ct)
     {
         if (InputRules.DnsLabel("namespace", ns) is { } badNs) return badNs;
-        var k = WorkloadKinds.Parse("kind", kind);
+        var k = WorkloadKindInput.Parse("kind", kind);
         if (!k.Ok) return k.Problem!;
         if (InputRules.DnsSubdomain("name", name) is { } badName) return badName;
         var workload = new WorkloadRef(ns, k.Value, name);

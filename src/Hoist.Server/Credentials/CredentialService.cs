@@ -207,7 +207,7 @@ public sealed partial class CredentialService(HoistDb db, Access access, Applica
         }
         if (r.Kind is not null)
         {
-            var kind = WorkloadKinds.Parse("kind", r.Kind);
+            var kind = WorkloadKindInput.Parse("kind", r.Kind);
             if (!kind.Ok) return kind.Problem!;
             c.Kind = kind.Value;
         }

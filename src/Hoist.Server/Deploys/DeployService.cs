@@ -160,7 +160,7 @@ public sealed partial class DeployService(
         if (c.Namespace is not null && r.Namespace is not null && r.Namespace != c.Namespace) return Violation("namespace", c.Namespace);
         if (c.Kind is { } kind && r.ManifestType is not null)
         {
-            var sent = WorkloadKinds.Parse("manifestType", r.ManifestType);
+            var sent = WorkloadKindInput.Parse("manifestType", r.ManifestType);
             if (!sent.Ok || sent.Value != kind) return Violation("manifestType", kind.ToString());
         }
         if (c.WorkloadName is not null && r.ManifestName is not null && r.ManifestName != c.WorkloadName) return Violation("manifestName", c.WorkloadName);
@@ -190,7 +190,7 @@ public sealed partial class DeployService(
                 "'image' is not a valid image reference ([registry[:port]/]repository[:tag][@digest], repository in lower case).") { Field = "image" };
         if (InputRules.Identifier("cloudAccountName", r.CloudAccountName) is { } badAccount) return badAccount;
         if (InputRules.DnsLabel("namespace", r.Namespace) is { } badNs) return badNs;
-        var kind = WorkloadKinds.Parse("manifestType", r.ManifestType);
+        var kind = WorkloadKindInput.Parse("manifestType", r.ManifestType);
         if (!kind.Ok) return kind.Problem!;
         if (InputRules.DnsSubdomain("manifestName", r.ManifestName) is { } badName) return badName;
         if (InputRules.DnsLabel("containerName", r.ContainerName) is { } badContainer) return badContainer;
