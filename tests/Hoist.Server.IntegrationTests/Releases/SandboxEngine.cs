@@ -1,6 +1,8 @@
+extern alias sandbox;
+
 using System.Collections.Concurrent;
 using Hoist.Contracts;
-using Hoist.Sandbox;
+using sandbox::Hoist.Sandbox;
 using Hoist.Server.Data;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
