@@ -22,6 +22,8 @@ public static class DemoExtensions
         });
         // The demo's console should read like a CI log: progress and verdicts, not request logs.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Keys in plain files under the data dir are what a throwaway demo wants; the warning would be its first line.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(new DemoSession(demo, dataDir, password, previous));
         return builder;
     }
