@@ -35,7 +35,11 @@ public sealed record DemoOptions
                 var value = arg.Contains('=', StringComparison.Ordinal) ? arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..]
                     : i + 1 < args.Length ? args[++i] : null;
                 if (!Duration.TryParse(value, out var delay, out var error))
-                    throw new ArgumentException($"--pod-start-delay: {error}");
+                {
+                    // A usage error, not a crash: one line and exit 1, as hoist and hoist-sandbox do.
+                    Console.Error.WriteLine($"hoist demo: --pod-start-delay: {error}");
+                    Environment.Exit(1);
+                }
                 options = options with { PodStartDelay = delay };
             }
             else
