@@ -1,5 +1,3 @@
-extern alias sandbox;
-
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -13,8 +11,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using sandbox::Hoist.Sandbox;
-using sandbox::Hoist.Sandbox.Store;
+using Hoist.Sandbox;
+using Hoist.Sandbox.Store;
 
 // Releases run one after another against an in-process sandbox over HTTP, with the real gateway and engine.
 // (a) verdict latency: from the moment the sandbox's Deployment status meets kubectl's "successfully rolled out"
