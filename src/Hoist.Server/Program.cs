@@ -1,5 +1,6 @@
 using Hoist.Server.Auth;
 using Hoist.Server.Data;
+using Hoist.Server.Demo;
 using Hoist.Server.Health;
 using Hoist.Server.Http;
 using Hoist.Server.Kubernetes;
@@ -7,8 +8,10 @@ using Hoist.Server.Metrics;
 using Hoist.Server.Releases;
 using Hoist.Server.Setup;
 
+var demo = DemoOptions.Parse(ref args);   // `demo …`: the one-command demo (Demo/); null otherwise
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHoistConfiguration(args);
+builder.AddHoistDemo(demo);
 builder.Services.AddHoistData();
 builder.Services.AddHoistHttp();
 builder.Services.AddHoistAuth();
@@ -25,6 +28,6 @@ app.MapMetricsApi();
 app.MapHoistApi();
 
 await app.InitializeDatabaseAsync();
-app.Run();
+await app.RunHoistAsync(demo);
 
 public partial class Program;
