@@ -22,11 +22,11 @@ public static class PodLook
     }
 
     /// <summary>The most telling reason: a waiting/terminated container reason, else the phase (and Ready when it is).</summary>
-    public static string Label(RuntimePodDto pod)
+    public static string Label(RuntimePodDto pod, Strings s)
     {
         var reason = pod.Containers.Where(c => !string.IsNullOrEmpty(c.Reason)).OrderBy(c => BadReasons.Contains(c.Reason!) ? 0 : 1).FirstOrDefault()?.Reason;
         if (reason is not null) return Fmt.Clip(reason, 64);
-        return pod.Ready ? "Ready" : Fmt.Clip(pod.Phase, 64);
+        return pod.Ready ? s.PodReady : Fmt.Clip(pod.Phase, 64);
     }
 
     public static int Restarts(RuntimePodDto pod) => pod.Containers.Sum(c => c.Restarts);

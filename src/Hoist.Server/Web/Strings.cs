@@ -148,6 +148,11 @@ public sealed record Strings
     public required Func<string, string> ClusterUnreachableText { get; init; }
     public required string ReadAt { get; init; }
     public required string SelectPod { get; init; }
+    public required string Legend { get; init; }
+    public required string PodReady { get; init; }
+    public required string PodStarting { get; init; }
+    public required string PodPending { get; init; }
+    public required string PodFailing { get; init; }
     public required string Yes { get; init; }
     public required string No { get; init; }
 
@@ -297,6 +302,11 @@ public sealed record Strings
         ClusterUnreachableText = why => $"The cluster cannot be reached: {why}",
         ReadAt = "Read at",
         SelectPod = "Show this pod",
+        Legend = "Legend",
+        PodReady = "Ready",
+        PodStarting = "Running, not ready",
+        PodPending = "Pending",
+        PodFailing = "Failing",
         Yes = "yes",
         No = "no",
 
@@ -469,6 +479,11 @@ public sealed record Strings
         ClusterUnreachableText = why => $"无法连接集群：{why}",
         ReadAt = "读取时间",
         SelectPod = "查看此 Pod",
+        Legend = "图例",
+        PodReady = "就绪",
+        PodStarting = "运行中，未就绪",
+        PodPending = "等待中",
+        PodFailing = "异常",
         Yes = "是",
         No = "否",
 

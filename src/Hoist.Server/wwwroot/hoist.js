@@ -7,17 +7,16 @@
 (() => {
     'use strict';
 
-    const lang = document.documentElement.lang || 'en';
+    const pad = (n) => String(n).padStart(2, '0');
+    // One format in both languages, sortable and unambiguous: 2025-03-05 14:02:09 in the reader's time zone.
+    const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 
     function localTimes(root) {
         for (const t of root.querySelectorAll('time[data-local][datetime]')) {
             const d = new Date(t.getAttribute('datetime'));
             if (isNaN(d)) continue;
             t.title = t.textContent;
-            t.textContent = d.toLocaleString(lang, {
-                year: 'numeric', month: '2-digit', day: '2-digit',
-                hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
-            });
+            t.textContent = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}`;
         }
     }
 
@@ -63,6 +62,7 @@
         const refresh = refresher(location.pathname);
         const setState = (s) => {
             if (!state) return;
+            if (log.dataset.terminal === 'true' && s !== 'lost') s = 'done';
             state.hidden = s === 'done';
             state.classList.toggle('lost', s === 'lost');
             state.textContent = s === 'lost' ? state.dataset.textLost : state.dataset.textLive;
@@ -77,7 +77,7 @@
             const time = document.createElement('time');
             const at = new Date(data.at);
             time.dateTime = data.at;
-            time.textContent = isNaN(at) ? '' : at.toLocaleTimeString(lang, { hour12: false });
+            time.textContent = isNaN(at) ? '' : clock(at);
             const text = document.createElement('span');
             text.textContent = String(data.message ?? '').slice(0, 4000);
             li.append(time, text);
