@@ -107,6 +107,7 @@ public sealed record Strings
     public required string Created { get; init; }
     public required string Finished { get; init; }
     public required string Cancel { get; init; }
+    public required string CancelFailed { get; init; }
     public required string LiveConnected { get; init; }
     public required string LiveLost { get; init; }
 
@@ -262,6 +263,7 @@ public sealed record Strings
         Created = "Created",
         Finished = "Finished",
         Cancel = "Cancel",
+        CancelFailed = "The release could not be cancelled",
         LiveConnected = "Live",
         LiveLost = "Live updates lost. Reconnecting…",
 
@@ -438,7 +440,8 @@ public sealed record Strings
         OpenBuild = "打开 CI 构建",
         Created = "创建时间",
         Finished = "结束时间",
-        Cancel = "取消",
+        Cancel = "取消发布",
+        CancelFailed = "无法取消发布单",
         LiveConnected = "实时",
         LiveLost = "实时更新已断开，正在重连…",
 
