@@ -17,6 +17,7 @@ public sealed record Strings
     public required string NavTokens { get; init; }
     public required string NavAudit { get; init; }
     public required string NavMain { get; init; }
+    public required string Breadcrumb { get; init; }
     public required string LanguageLabel { get; init; }
     public required string SignOut { get; init; }
     public required string SignedInAs { get; init; }
@@ -177,6 +178,7 @@ public sealed record Strings
         NavTokens = "Access tokens",
         NavAudit = "Audit log",
         NavMain = "Main",
+        Breadcrumb = "Breadcrumb",
         LanguageLabel = "Language",
         SignOut = "Sign out",
         SignedInAs = "Signed in as",
@@ -355,6 +357,7 @@ public sealed record Strings
         NavTokens = "访问令牌",
         NavAudit = "审计日志",
         NavMain = "主导航",
+        Breadcrumb = "位置",
         LanguageLabel = "语言",
         SignOut = "退出登录",
         SignedInAs = "当前用户",
