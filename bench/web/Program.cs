@@ -10,7 +10,9 @@ using Hoist.Contracts;
 using Hoist.Server.Data;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
+using Hoist.Server.Setup;
 using Hoist.Server.Web;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -28,12 +30,15 @@ Console.WriteLine($"bench/web: {releases:N0} releases in {dbPath}, {requests} ti
 
 try
 {
-    using var app = new BenchServer($"Data Source={dbPath}");
+    using var app = new BenchServer(dir.FullName);
     var seedWatch = Stopwatch.StartNew();
-    var ids = await Seed(app, releases);
+    var projectIds = await SeedPeople(app);
+    var ids = await Seed(app, releases, projectIds);
     Console.WriteLine($"seeded in {seedWatch.Elapsed.TotalSeconds:F1} s; database {new FileInfo(dbPath).Length / 1024 / 1024.0:F1} MiB");
 
-    using var http = new HttpClient { BaseAddress = app.BaseAddress };
+    // The pages need a session: a team owner who sees the 12 projects (the list filters by them, as for anyone but a server admin).
+    using var http = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = app.BaseAddress };
+    (await http.PostAsJsonAsync("/api/v1/session", new { userName = "bench", password = BenchServer.Password })).EnsureSuccessStatusCode();
     var random = new Random(42);
     var cases = new (string Name, Func<string> Url)[]
     {
@@ -73,7 +78,7 @@ try
 finally
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    dir.Delete(recursive: true);
+    if (Environment.GetEnvironmentVariable("BENCH_KEEP") is null) dir.Delete(recursive: true);
 }
 
 static double Percentile(IReadOnlyCollection<double> values, double p)
@@ -88,11 +93,21 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-static async Task<List<long>> Seed(BenchServer app, int count)
+static async Task<List<long>> SeedPeople(BenchServer app)
+{
+    using var scope = app.Services.CreateScope();
+    var setup = scope.ServiceProvider.GetRequiredService<HoistSetup>();
+    await setup.EnsureUserAsync("bench", BenchServer.Password);
+    var team = await setup.EnsureTeamAsync("acme", "bench");
+    var ids = new List<long>();
+    for (var i = 0; i < 12; i++) ids.Add((await setup.EnsureProjectAsync(team.Id, $"project-{i}")).Id);
+    return ids;
+}
+
+static async Task<List<long>> Seed(BenchServer app, int count, List<long> projectIds)
 {
     using var scope = app.Services.CreateScope();
     var db = scope.ServiceProvider.GetRequiredService<HoistDb>();
-    await db.Database.EnsureCreatedAsync();
     db.ChangeTracker.AutoDetectChangesEnabled = false;
     var random = new Random(7);
     var start = DateTimeOffset.UtcNow.AddDays(-90);
@@ -109,9 +124,8 @@ static async Task<List<long>> Seed(BenchServer app, int count)
             var created = start.AddMinutes(i * (90.0 * 24 * 60 / count));
             var r = Release.Create(new ReleaseSpec
             {
-                ProjectId = 1 + i % 12,
-                BuildPlanId = 1 + i % 40,
-                TriggeredByUserId = 1 + i % 9,
+                ProjectId = projectIds[i % projectIds.Count],
+                TriggeredByUserId = 2,
                 Application = team,
                 Pipeline = $"project-{i % 12}-{workload}-ci-{i % 40}",
                 BuildNumber = (i / 40 + 1).ToString(CultureInfo.InvariantCulture),
@@ -145,16 +159,17 @@ static async Task<List<long>> Seed(BenchServer app, int count)
     return ids;
 }
 
-/// <summary>The server as it runs, on a loopback port, with its database pointed at the bench's SQLite file.</summary>
+/// <summary>The server as it runs (its own SQLite file in a temporary data directory), on a loopback port.</summary>
 sealed class BenchServer : WebApplicationFactory<UiText>
 {
-    readonly string _connectionString;
+    public const string Password = "bench-password-1";
+    readonly string _dataDir;
 
     public System.Collections.Concurrent.ConcurrentQueue<double> Timings { get; } = new();
 
-    public BenchServer(string connectionString)
+    public BenchServer(string dataDir)
     {
-        _connectionString = connectionString;
+        _dataDir = dataDir;
         // The bench is not a test project, so Mvc.Testing does not know where the server's content root is.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_HOIST_SERVER", Path.Combine(RepoRoot(), "src", "Hoist.Server"));
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -166,14 +181,10 @@ sealed class BenchServer : WebApplicationFactory<UiText>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        builder.UseSetting("Hoist:DataDir", _dataDir);
+        builder.UseSetting("HOIST_ADMIN_PASSWORD", "bench-admin-password");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureServices(s =>
-        {
-            s.RemoveAll<DbContextOptions<HoistDb>>();
-            s.RemoveAll<DbContextOptions>();
-            s.AddDbContext<HoistDb>(o => o.UseSqlite(_connectionString));
-            s.AddSingleton<IStartupFilter>(new TimingFilter(Timings));
-        });
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new TimingFilter(Timings)));
     }
 
     static string RepoRoot()

@@ -30,4 +30,15 @@ public static class ProblemCodes
     public const string Conflict = "conflict";
     public const string InvalidTransition = "invalid_transition";
     public const string TooManyRequests = "too_many_requests";
+
+    // Added by the server work (issue #4).
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string KubeconfigRefused = "kubeconfig_refused";
+    public const string InvalidKubeconfig = "invalid_kubeconfig";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string NotReady = "not_ready";
+    public const string InternalError = "internal_error";
 }

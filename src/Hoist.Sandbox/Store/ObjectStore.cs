@@ -12,6 +12,9 @@ public enum StoreEventType { Added, Modified, Deleted }
 /// </summary>
 public sealed record StoreEvent(StoreEventType Type, ResourceKind Kind, JsonObject Object, long ResourceVersion)
 {
+    /// <summary>For MODIFIED: the state before the write, so a filtered watch can tell "stopped matching" (DELETED) from "changed".</summary>
+    public JsonObject? Previous { get; init; }
+
     public string? Namespace => Object.Namespace();
     public string Name => Object.Name();
 }
@@ -74,8 +77,8 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// Stores a new object: fills in uid, creationTimestamp, generation 1, a name from generateName, apiVersion
-    /// and kind. Throws 409 AlreadyExists.
+    /// Stores a new object: fills in uid (unless the caller chose one), creationTimestamp, generation 1, a name
+    /// from generateName, apiVersion and kind. Throws 409 AlreadyExists.
     /// </summary>
     public JsonObject Create(ResourceKind kind, JsonObject obj)
     {
@@ -95,7 +98,8 @@ public sealed class ObjectStore
             }
             var key = Key(kind, o.Namespace(), name);
             if (_objects.ContainsKey(key)) throw ApiException.AlreadyExists(kind, name);
-            meta["uid"] = Guid.NewGuid().ToString();
+            // The API layer assigns the uid before defaulting (a Job's selector is built from it); keep that one.
+            if (string.IsNullOrEmpty(meta.Str("uid"))) meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = Timestamp(_time.GetUtcNow());
             meta["generation"] = 1;
             meta.Remove("deletionTimestamp");
@@ -127,6 +131,36 @@ public sealed class ObjectStore
             mutate(copy);
             copy.Meta()["resourceVersion"] = current.Meta().Str("resourceVersion");
             return Replace(kind, copy, statusOnly);
+        }
+    }
+
+    /// <summary>
+    /// Reads the latest copy, applies <paramref name="mutate"/> and writes back spec, metadata and status in one
+    /// commit without bumping generation. This is what the apiserver lets a controller do through a subresource:
+    /// the scheduler's binding sets <c>spec.nodeName</c> and the PodScheduled condition together, and the
+    /// deployment controller's <c>/status</c> update also carries the revision annotation (the Deployment status
+    /// strategy resets only spec and labels). Returns null when the object does not exist.
+    /// </summary>
+    public JsonObject? MutateObject(ResourceKind kind, string? ns, string name, Action<JsonObject> mutate)
+    {
+        lock (_gate)
+        {
+            var key = Key(kind, ns, name);
+            if (!_objects.TryGetValue(key, out var current)) return null;
+            var next = (JsonObject)current.DeepClone();
+            mutate(next);
+            var meta = next.Meta();
+            var oldMeta = current.Meta();
+            foreach (var fixedField in (string[])["name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion"])
+            {
+                if (oldMeta[fixedField] is { } value) meta[fixedField] = value.DeepClone();
+                else meta.Remove(fixedField);
+            }
+            next["apiVersion"] = kind.ApiVersion;
+            next["kind"] = kind.Kind;
+            if (next["status"] is null) next.Remove("status");
+            if (JsonNode.DeepEquals(current, next)) return (JsonObject)current.DeepClone();
+            return Commit(StoreEventType.Modified, kind, key, next, previous: current);
         }
     }
 
@@ -167,7 +201,8 @@ public sealed class ObjectStore
             // A write that changes nothing is not a write: no new resourceVersion, no watch event (as etcd3 GuaranteedUpdate).
             next.Meta()["resourceVersion"] = old.Meta().Str("resourceVersion");
             if (JsonNode.DeepEquals(old, next)) return (JsonObject)old.DeepClone();
-            return Commit(StoreEventType.Modified, kind, key, next);
+            // The replaced instance is never mutated again, so watchers may share it as the previous state.
+            return Commit(StoreEventType.Modified, kind, key, next, previous: old);
         }
     }
 
@@ -226,12 +261,14 @@ public sealed class ObjectStore
         }
     }
 
-    JsonObject Commit(StoreEventType type, ResourceKind kind, (ResourceKind, string, string) key, JsonObject o)
+    JsonObject Commit(StoreEventType type, ResourceKind kind, (ResourceKind, string, string) key, JsonObject o, JsonObject? previous = null)
     {
         _revision++;
         o.Meta()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
         _objects[key] = o;
-        Publish(new StoreEvent(type, kind, (JsonObject)o.DeepClone(), _revision));
+        // Stored instances are never changed after this point (every write replaces the instance), so watchers
+        // share it instead of a copy, as the replay from resourceVersion 0 and Previous already do.
+        Publish(new StoreEvent(type, kind, o, _revision) { Previous = previous });
         return (JsonObject)o.DeepClone();
     }
 

@@ -60,10 +60,18 @@ public sealed class Release
     public string? RevisionAfter { get; set; }
     public string? RunningDigest { get; set; }
     public string? PatchSent { get; set; }
+    /// <summary>The workload's metadata.generation after the patch: the rollout counts only once the controller observed it.</summary>
+    public long? PatchedGeneration { get; set; }
+    /// <summary>Last log lines of a crash-looping container, kept with the verdict.</summary>
+    public string? FailureLog { get; set; }
     public long? RolledBackById { get; set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? StartedAt { get; private set; }
+    public DateTimeOffset? PatchedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; private set; }
+
+    /// <summary>Set by a cancel request that reached a replica not running this release; the runner's lease renewal reads it.</summary>
+    public string? CancelRequestedBy { get; set; }
 
     /// <summary>Lease for multi-replica servers: who is working on it and until when.</summary>
     public string? LeaseOwner { get; set; }
@@ -71,7 +79,13 @@ public sealed class Release
 
     public List<ReleaseTransition> Transitions { get; private set; } = [];
 
+    /// <summary>Each pod's outcome, written with the verdict.</summary>
+    public List<ReleasePod> Pods { get; private set; } = [];
+
     public WorkloadRef Workload => new(Namespace, Kind, WorkloadName);
+
+    /// <summary>The per-workload queue key: one active release per (cloud account, namespace, kind, name).</summary>
+    public WorkloadKey Key => new(CloudAccountId, Namespace, Kind, WorkloadName);
 
     public static Release Create(ReleaseSpec spec, DateTimeOffset now) => new()
     {
@@ -145,6 +159,8 @@ public sealed record ReleaseSpec
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
     public long? RollbackOfId { get; init; }
 }
+
+public readonly record struct WorkloadKey(long CloudAccountId, string Namespace, WorkloadKind Kind, string Name);
 
 public sealed class ReleaseTransition
 {

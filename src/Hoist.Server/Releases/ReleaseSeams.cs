@@ -27,3 +27,13 @@ public interface IReleaseCommands
     Task<Release> RollbackAsync(long releaseId, long? requestedByUserId, CancellationToken ct);
     Task<Release> CancelAsync(long releaseId, string requestedBy, CancellationToken ct);
 }
+
+/// <summary>
+/// Told, synchronously and right after it is stored, of every release that reaches a terminal status (metrics,
+/// audit, tests that check the cluster at the moment of the verdict). Keep it quick; exceptions are ignored.
+/// Register any number with <c>services.AddSingleton&lt;IReleaseObserver, …&gt;()</c>.
+/// </summary>
+public interface IReleaseObserver
+{
+    void VerdictReached(Release release);
+}

@@ -3,7 +3,7 @@ using System.Text;
 namespace Hoist.Server.Web;
 
 /// <summary>What the wizard knows once the build plan, credential and token exist.</summary>
-public sealed record DeployTarget
+public sealed record SnippetTarget
 {
     public required string ServerUrl { get; init; }
     public required string Application { get; init; }
@@ -31,7 +31,7 @@ public static class DeploySnippets
     public const string TokenVariable = "CD_PERSONAL_ACCESS_TOKEN";
     public const string ServerVariable = "HOIST_SERVER";
 
-    public static string Jenkinsfile(DeployTarget t)
+    public static string Jenkinsfile(SnippetTarget t)
     {
         var step = new StringBuilder()
             .Append("cdDeploy(deployType: 'PATCH_IMAGE'")
@@ -60,7 +60,7 @@ public static class DeploySnippets
             """;
     }
 
-    public static string GitHubActions(DeployTarget t) => $$$"""
+    public static string GitHubActions(SnippetTarget t) => $$$"""
         - name: Deploy to Kubernetes with Hoist
           env:
             {{{ServerVariable}}}: {{{Yaml(t.ServerUrl)}}}
@@ -79,7 +79,7 @@ public static class DeploySnippets
               --image {{{ShellWithVariable(t.ImageRepository, ":${{ github.sha }}")}}}
         """;
 
-    public static string GitLabCi(DeployTarget t) => $$"""
+    public static string GitLabCi(SnippetTarget t) => $$"""
         deploy:
           stage: deploy
           image: mcr.microsoft.com/dotnet/sdk:10.0
@@ -102,7 +102,7 @@ public static class DeploySnippets
         """;
 
     /// <summary>The variables a CI must define for the Jenkinsfile form; the token is the only secret.</summary>
-    public static IReadOnlyList<(string Name, string Value, bool Secret)> Variables(DeployTarget t, string? token) =>
+    public static IReadOnlyList<(string Name, string Value, bool Secret)> Variables(SnippetTarget t, string? token) =>
     [
         (TokenVariable, token ?? "", true),
         (ServerVariable, t.ServerUrl, false),

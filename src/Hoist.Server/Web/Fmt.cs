@@ -30,6 +30,36 @@ public static class Fmt
         return h > 0 ? $"{h}h {m}m" : m > 0 ? $"{m}m {s:00}s" : d.TotalSeconds >= 1 ? $"{s}s" : $"{(int)d.TotalMilliseconds}ms";
     }
 
+    /// <summary>Indented JSON for reading; text that is not JSON is returned as it is.</summary>
+    public static string PrettyJson(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "";
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(text)?.ToJsonString(Indented) ?? text;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return text;
+        }
+    }
+
+    static readonly System.Text.Json.JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // shown as text, encoded by Razor
+    };
+
+    /// <summary>The last path segment (name:tag or name@digest): in a narrow column the tag is what tells releases apart.</summary>
+    public static string ShortImage(string? image)
+    {
+        if (string.IsNullOrEmpty(image)) return "";
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        var path = at >= 0 ? image[..at] : image;
+        var slash = path.LastIndexOf('/');
+        return Clip(slash >= 0 ? image[(slash + 1)..] : image, 120);
+    }
+
     public static string ShortCommit(string? commit) => string.IsNullOrEmpty(commit) ? "" : commit.Length > 10 ? commit[..10] : commit;
 
     /// <summary>The CSS tone of a status, the same on every page: ok, bad, run, wait, warn, muted.</summary>

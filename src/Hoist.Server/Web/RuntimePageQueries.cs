@@ -1,4 +1,5 @@
 using Hoist.Contracts;
+using Hoist.Server.Auth;
 using Hoist.Server.Kubernetes;
 
 namespace Hoist.Server.Web;
@@ -17,21 +18,16 @@ public sealed record RuntimeView(
 /// Reads the container runtime of a release's workload through the same gateway the engine and the API use
 /// (one client per cloud account, <see cref="IClusterGatewayFactory"/>). Reading is on demand: the page polls it.
 /// </summary>
-public sealed class RuntimePageQueries(ReleasePageQueries releases, IServiceProvider services, TimeProvider time)
+public sealed class RuntimePageQueries(ReleasePageQueries releases, IClusterConnectionSource connections, IClusterGatewayFactory gateways, TimeProvider time)
 {
     public const int LogLines = 100;
 
-    public async Task<RuntimeView?> GetAsync(long releaseId, string? pod, string? container, CancellationToken ct)
+    public async Task<RuntimeView?> GetAsync(Actor actor, long releaseId, string? pod, string? container, CancellationToken ct)
     {
-        var view = await releases.GetAsync(releaseId, ct);
+        var view = await releases.GetAsync(actor, releaseId, ct);
         if (view is null) return null;
         var release = view.Release;
         var now = time.GetUtcNow();
-
-        var connections = services.GetService<IClusterConnectionSource>();
-        var gateways = services.GetService<IClusterGatewayFactory>();
-        if (connections is null || gateways is null)
-            return new RuntimeView(view, null, "no cluster gateway is configured on this server", null, null, null, now);
 
         try
         {

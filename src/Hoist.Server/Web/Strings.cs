@@ -37,6 +37,8 @@ public sealed record Strings
     public required string AllReleases { get; init; }
     public required string ClusterHealth { get; init; }
     public required string NoClusters { get; init; }
+    public required string YourProjects { get; init; }
+    public required string NoProjects { get; init; }
     public required string Cluster { get; init; }
     public required string Connection { get; init; }
     public required string LastRelease { get; init; }
@@ -110,6 +112,8 @@ public sealed record Strings
     public required string Cancel { get; init; }
     public required string CancelFailed { get; init; }
     public required string LiveConnected { get; init; }
+    public required string PodsAtVerdict { get; init; }
+    public required string LastLogLines { get; init; }
     public required string LiveLost { get; init; }
 
     // Runtime
@@ -137,6 +141,9 @@ public sealed record Strings
     public required string InitContainer { get; init; }
     public required string Events { get; init; }
     public required string NoEvents { get; init; }
+    public required Func<int, string> MoreEvents { get; init; }
+    public required string Copy { get; init; }
+    public required string Copied { get; init; }
     public required string Type { get; init; }
     public required string Object { get; init; }
     public required string Message { get; init; }
@@ -157,6 +164,115 @@ public sealed record Strings
     public required string PodFailing { get; init; }
     public required string Yes { get; init; }
     public required string No { get; init; }
+
+    // Management pages
+    public required string Name { get; init; }
+    public required string Actions { get; init; }
+    public required string Optional { get; init; }
+    public required string Create { get; init; }
+    public required string Delete { get; init; }
+    public required Func<string, string> DeleteNamed { get; init; }
+    public required string Revoke { get; init; }
+    public required Func<string, string> RevokeNamed { get; init; }
+    public required string Revoked { get; init; }
+    public required string Active { get; init; }
+    public required string Allowed { get; init; }
+    public required string NotAllowed { get; init; }
+    public required string Refused { get; init; }
+    public required string Choose { get; init; }
+    public required string TeamLabel { get; init; }
+    public required string NoTeams { get; init; }
+    public required Func<string, string, string> ProblemTitle { get; init; }
+    public required string DeploySettingsNeededTitle { get; init; }
+    public required Func<string, string, string> DeploySettingsNeeded { get; init; }
+    public required string AskToGrant { get; init; }
+    public required string TokensTitle { get; init; }
+    public required string TokensIntro { get; init; }
+    public required string NewToken { get; init; }
+    public required string CreateToken { get; init; }
+    public required string ExpiresInDays { get; init; }
+    public required string Scopes { get; init; }
+    public required string ScopeDeployment { get; init; }
+    public required string ScopeRead { get; init; }
+    public required string ScopeAdmin { get; init; }
+    public required string YourTokens { get; init; }
+    public required string NoTokens { get; init; }
+    public required string Prefix { get; init; }
+    public required string Expires { get; init; }
+    public required string LastUsed { get; init; }
+    public required Func<string, string> TokenCreated { get; init; }
+    public required string SecretShownOnce { get; init; }
+    public required Func<string, string> TokenStatus { get; init; }
+    public required string CloudAccountsTitle { get; init; }
+    public required string CloudAccountsIntro { get; init; }
+    public required Func<string, string> AccountChecked { get; init; }
+    public required string ApiServer { get; init; }
+    public required string Version { get; init; }
+    public required string CheckedAt { get; init; }
+    public required string TestConnection { get; init; }
+    public required Func<string, string> TestConnectionOf { get; init; }
+    public required string AddCloudAccount { get; init; }
+    public required string AccountNameHint { get; init; }
+    public required string ConnectBy { get; init; }
+    public required string ByKubeconfig { get; init; }
+    public required string ByToken { get; init; }
+    public required string KubeconfigHint { get; init; }
+    public required string Context { get; init; }
+    public required string ContextHint { get; init; }
+    public required string ReadContexts { get; init; }
+    public required string BearerToken { get; init; }
+    public required string CaData { get; init; }
+    public required string CaHint { get; init; }
+    public required string InsecureSkipTls { get; init; }
+    public required string SaveAndTest { get; init; }
+    public required Func<string, string> ConnectionStatusName { get; init; }
+    public required string CredentialsTitle { get; init; }
+    public required string CredentialsIntro { get; init; }
+    public required string NewFromTemplate { get; init; }
+    public required string NoCredentials { get; init; }
+    public required string Index { get; init; }
+    public required string CredentialId { get; init; }
+    public required string Narrowing { get; init; }
+    public required string AnyTarget { get; init; }
+    public required string ReissuedFrom { get; init; }
+    public required string Reissue { get; init; }
+    public required string ReissueFor { get; init; }
+    public required string NewCredential { get; init; }
+    public required string NewCredentialHint { get; init; }
+    public required Func<string, int, string> CredentialCreated { get; init; }
+    public required Func<string, string> CredentialRevoked { get; init; }
+    public required string WizardTitle { get; init; }
+    public required string WizardIntro { get; init; }
+    public required string ChooseTemplate { get; init; }
+    public required string TemplateDeployK8s { get; init; }
+    public required string BuildPlanName { get; init; }
+    public required string NoClustersHint { get; init; }
+    public required string NoWorkloadsOfKind { get; init; }
+    public required string ImageRepository { get; init; }
+    public required string ImageRepositoryHint { get; init; }
+    public required string RollbackOnFailure { get; init; }
+    public required string LoadLists { get; init; }
+    public required string CreateBuildPlan { get; init; }
+    public required string CreateAndTrigger { get; init; }
+    public required string FirstImage { get; init; }
+    public required Func<string, string> WizardMissing { get; init; }
+    public required string WizardImageNeeded { get; init; }
+    public required Func<string, string> WizardCreated { get; init; }
+    public required string CiSetupTitle { get; init; }
+    public required string VariablesToSet { get; init; }
+    public required string SecretTag { get; init; }
+    public required string SecretNotShown { get; init; }
+    public required string Action { get; init; }
+    public required string AnyAction { get; init; }
+    public required string Outcome { get; init; }
+    public required string AnyOutcome { get; init; }
+    public required string NoAuditEntries { get; init; }
+    public required string When { get; init; }
+    public required string Detail { get; init; }
+    public required string Source { get; init; }
+    public required string ViaToken { get; init; }
+    public required string AuditAdminsOnly { get; init; }
+    public required Func<int, int, int, string> PageOfEntries { get; init; }
 
     // Errors
     public required string NotFoundTitle { get; init; }
@@ -196,6 +312,8 @@ public sealed record Strings
         AllReleases = "All releases",
         ClusterHealth = "Cluster health",
         NoClusters = "No cloud account is registered yet.",
+        YourProjects = "Your projects",
+        NoProjects = "You are not in any project yet.",
         Cluster = "Cluster",
         Connection = "Connection",
         LastRelease = "Last release",
@@ -267,6 +385,8 @@ public sealed record Strings
         Cancel = "Cancel",
         CancelFailed = "The release could not be cancelled",
         LiveConnected = "Live",
+        PodsAtVerdict = "Pods of the new revision that were not ready",
+        LastLogLines = "Last log lines of the failing container",
         LiveLost = "Live updates lost. Reconnecting…",
 
         RuntimeTitle = id => $"Container runtime · release #{id}",
@@ -293,6 +413,9 @@ public sealed record Strings
         InitContainer = "init",
         Events = "Events",
         NoEvents = "No events.",
+        MoreEvents = n => $"{n} more events",
+        Copy = "Copy",
+        Copied = "Copied",
         Type = "Type",
         Object = "Object",
         Message = "Message",
@@ -314,6 +437,113 @@ public sealed record Strings
         Yes = "yes",
         No = "no",
 
+        Name = "Name",
+        Actions = "Actions",
+        Optional = "optional",
+        Create = "Create",
+        Delete = "Delete",
+        DeleteNamed = n => $"Delete {n}",
+        Revoke = "Revoke",
+        RevokeNamed = n => $"Revoke {n}",
+        Revoked = "Revoked",
+        Active = "Active",
+        Allowed = "Allowed",
+        NotAllowed = "not allowed",
+        Refused = "Refused",
+        Choose = "— choose —",
+        TeamLabel = "Team",
+        NoTeams = "You are not in any team yet. A server admin can add you.",
+        ProblemTitle = (code, title) => code switch { "permission_denied" => "Not allowed", "not_found" => "Not found", "invalid_field" => "Check this field", "conflict" => "Conflict", "cluster_unreachable" => "The cluster cannot be reached", "cloud_account_not_found" => "Cloud account not found", "workload_not_found" => "Workload not found", "container_not_found" => "Container not found", "credential_build_plan_mismatch" => "Credential error: build plan overreach", _ => title },
+        DeploySettingsNeededTitle = "The deployment-settings permission is needed",
+        DeploySettingsNeeded = (team, project) => $"Deploying controls cluster resources directly, so this page needs the deployment-settings permission (部署设置权限) in team {team}" + (project.Length > 0 ? $" (project {project})" : "") + ". Team owners and admins hold it; members must ask for it.",
+        AskToGrant = "Ask one of them to grant it:",
+        TokensTitle = "Personal access tokens",
+        TokensIntro = "Tokens let CI call Hoist as you. Use the project:deployment scope for the cdDeploy step. A token's secret is shown once.",
+        NewToken = "New token",
+        CreateToken = "Create token",
+        ExpiresInDays = "Expires in (days)",
+        Scopes = "Scopes",
+        ScopeDeployment = "deploy from CI, roll back, cancel",
+        ScopeRead = "read releases, runtime and logs",
+        ScopeAdmin = "manage teams, projects, credentials, cloud accounts",
+        YourTokens = "Your tokens",
+        NoTokens = "You have no tokens.",
+        Prefix = "Prefix",
+        Expires = "Expires",
+        LastUsed = "Last used",
+        TokenCreated = n => $"Token \"{n}\" created",
+        SecretShownOnce = "Copy it now: it is shown only this once and cannot be read again.",
+        TokenStatus = s => s switch { "active" => "Active", "revoked" => "Revoked", "expired" => "Expired", _ => s },
+        CloudAccountsTitle = "Cloud accounts",
+        CloudAccountsIntro = "Each cloud account is one Kubernetes cluster. Hoist stores its kubeconfig or token encrypted and checks on save that it can reach the API and has the rights it needs.",
+        AccountChecked = n => $"Cloud account {n} checked:",
+        ApiServer = "API server",
+        Version = "Version",
+        CheckedAt = "Checked",
+        TestConnection = "Test connection",
+        TestConnectionOf = n => $"Test the connection of {n}",
+        AddCloudAccount = "Add a cloud account",
+        AccountNameHint = "lowercase letters, digits and dashes; unique in the team",
+        ConnectBy = "Connect with",
+        ByKubeconfig = "a kubeconfig and one of its contexts",
+        ByToken = "API server URL + token + CA",
+        KubeconfigHint = "inline data only: exec, auth-provider and file paths are refused",
+        Context = "Context",
+        ContextHint = "read the contexts first, or leave empty for the current one",
+        ReadContexts = "Read contexts",
+        BearerToken = "Token",
+        CaData = "CA certificate",
+        CaHint = "PEM or base64 PEM",
+        InsecureSkipTls = "Skip TLS verification (test clusters only)",
+        SaveAndTest = "Save and test",
+        ConnectionStatusName = s => s switch { "Ok" => "Connected", "Unreachable" => "Unreachable", "MissingPermissions" => "Missing permissions", _ => "Not checked" },
+        CredentialsTitle = "Deploy credentials",
+        CredentialsIntro = "A deploy credential authorizes one build plan of this project to deploy (CD_CREDENTIAL_ID). A copied build plan needs its own: re-issue one for it.",
+        NewFromTemplate = "Deploy to Kubernetes template",
+        NoCredentials = "No credentials yet.",
+        Index = "Index",
+        CredentialId = "Credential id",
+        Narrowing = "Limited to",
+        AnyTarget = "any cluster, namespace and workload",
+        ReissuedFrom = "re-issued from",
+        Reissue = "Re-issue",
+        ReissueFor = "Re-issue for build plan",
+        NewCredential = "New credential",
+        NewCredentialHint = "for any target; the template narrows it to one workload and container",
+        CredentialCreated = (id, index) => $"Credential {id} (index {index}) created.",
+        CredentialRevoked = id => $"Credential {id} revoked.",
+        WizardTitle = "New build plan: deploy to Kubernetes",
+        WizardIntro = "Creates the build plan, a deploy credential bound to it and a token with the project:deployment scope, and shows the pipeline step to paste.",
+        ChooseTemplate = "Choose a template",
+        TemplateDeployK8s = "Deploy to Kubernetes (镜像更新至 K8s 集群)",
+        BuildPlanName = "Build plan name",
+        NoClustersHint = "No cloud account in this team yet:",
+        NoWorkloadsOfKind = "No workload of this type in the namespace.",
+        ImageRepository = "Image repository",
+        ImageRepositoryHint = "without a tag; releases must use an image from it",
+        RollbackOnFailure = "Roll back automatically when a rollout fails",
+        LoadLists = "Load lists",
+        CreateBuildPlan = "Create",
+        CreateAndTrigger = "Create and trigger",
+        FirstImage = "Image to deploy now",
+        WizardMissing = f => $"Choose or fill in '{f}' first.",
+        WizardImageNeeded = "\"Create and trigger\" needs an image to deploy.",
+        WizardCreated = p => $"Created: pipeline {p}. Set the variables below in your CI and add the step.",
+        CiSetupTitle = "Set up your CI",
+        VariablesToSet = "Variables to set in the CI",
+        SecretTag = "secret",
+        SecretNotShown = "(create a token on the Access tokens page)",
+        Action = "Action",
+        AnyAction = "Any action",
+        Outcome = "Outcome",
+        AnyOutcome = "Any outcome",
+        NoAuditEntries = "No entries.",
+        When = "When",
+        Detail = "Detail",
+        Source = "Source",
+        ViaToken = "token",
+        AuditAdminsOnly = "The audit log is for server admins and team owners and admins.",
+        PageOfEntries = (page, pages, total) => $"Page {page} of {pages} · {total} entries",
         NotFoundTitle = "Not found",
         NotFoundText = "There is nothing at this address.",
         ForbiddenTitle = "Not allowed",
@@ -375,6 +605,8 @@ public sealed record Strings
         AllReleases = "全部发布单",
         ClusterHealth = "集群状态",
         NoClusters = "尚未添加云账号。",
+        YourProjects = "我的项目",
+        NoProjects = "你还不属于任何项目。",
         Cluster = "集群",
         Connection = "连接状态",
         LastRelease = "最近一次发布",
@@ -446,6 +678,8 @@ public sealed record Strings
         Cancel = "取消发布",
         CancelFailed = "无法取消发布单",
         LiveConnected = "实时",
+        PodsAtVerdict = "未就绪的新版本 Pod",
+        LastLogLines = "故障容器的最后几行日志",
         LiveLost = "实时更新已断开，正在重连…",
 
         RuntimeTitle = id => $"容器运行详情 · 发布单 #{id}",
@@ -472,6 +706,9 @@ public sealed record Strings
         InitContainer = "初始化",
         Events = "事件",
         NoEvents = "没有事件。",
+        MoreEvents = n => $"还有 {n} 条事件",
+        Copy = "复制",
+        Copied = "已复制",
         Type = "类型",
         Object = "对象",
         Message = "信息",
@@ -493,6 +730,113 @@ public sealed record Strings
         Yes = "是",
         No = "否",
 
+        Name = "名称",
+        Actions = "操作",
+        Optional = "可选",
+        Create = "创建",
+        Delete = "删除",
+        DeleteNamed = n => $"删除 {n}",
+        Revoke = "吊销",
+        RevokeNamed = n => $"吊销 {n}",
+        Revoked = "已吊销",
+        Active = "有效",
+        Allowed = "允许",
+        NotAllowed = "不允许",
+        Refused = "拒绝",
+        Choose = "— 请选择 —",
+        TeamLabel = "团队",
+        NoTeams = "你还不属于任何团队，请联系服务器管理员。",
+        ProblemTitle = (code, title) => code switch { "permission_denied" => "无权操作", "not_found" => "未找到", "invalid_field" => "请检查此项", "conflict" => "冲突", "cluster_unreachable" => "无法连接集群", "cloud_account_not_found" => "云账号不存在", "workload_not_found" => "工作负载不存在", "container_not_found" => "容器不存在", "credential_build_plan_mismatch" => "凭据错误：构建计划越权", _ => title },
+        DeploySettingsNeededTitle = "需要部署设置权限",
+        DeploySettingsNeeded = (team, project) => $"部署可以直接管控集群资源，属于敏感权限。此页面需要团队 {team}" + (project.Length > 0 ? $"（项目 {project}）" : "") + " 的部署设置权限；团队所有者和管理员默认拥有，其他成员需向管理员申请。",
+        AskToGrant = "可以请以下人员授予：",
+        TokensTitle = "个人访问令牌",
+        TokensIntro = "令牌让 CI 以你的身份调用 Hoist。cdDeploy 步骤使用 project:deployment 权限。令牌只显示一次。",
+        NewToken = "新建令牌",
+        CreateToken = "创建令牌",
+        ExpiresInDays = "有效期（天）",
+        Scopes = "权限范围",
+        ScopeDeployment = "从 CI 发布、回滚、取消",
+        ScopeRead = "读取发布单、运行状态和日志",
+        ScopeAdmin = "管理团队、项目、凭据和云账号",
+        YourTokens = "我的令牌",
+        NoTokens = "你还没有令牌。",
+        Prefix = "前缀",
+        Expires = "过期时间",
+        LastUsed = "最近使用",
+        TokenCreated = n => $"令牌「{n}」已创建",
+        SecretShownOnce = "请立即复制：它只显示这一次，之后无法再次查看。",
+        TokenStatus = s => s switch { "active" => "有效", "revoked" => "已吊销", "expired" => "已过期", _ => s },
+        CloudAccountsTitle = "云账号",
+        CloudAccountsIntro = "每个云账号对应一个 Kubernetes 集群。Hoist 加密保存其 kubeconfig 或令牌，并在保存时检查能否连接 API 以及是否具备所需权限。",
+        AccountChecked = n => $"云账号 {n} 检查结果：",
+        ApiServer = "API 服务器",
+        Version = "版本",
+        CheckedAt = "检查时间",
+        TestConnection = "测试连接",
+        TestConnectionOf = n => $"测试 {n} 的连接",
+        AddCloudAccount = "添加云账号",
+        AccountNameHint = "小写字母、数字和连字符；团队内唯一",
+        ConnectBy = "连接方式",
+        ByKubeconfig = "kubeconfig 及其中一个 context",
+        ByToken = "API 服务器地址 + 令牌 + CA",
+        KubeconfigHint = "只接受内联数据：exec、auth-provider 和文件路径会被拒绝",
+        Context = "Context",
+        ContextHint = "先读取 context 列表，或留空使用 current-context",
+        ReadContexts = "读取 context",
+        BearerToken = "令牌",
+        CaData = "CA 证书",
+        CaHint = "PEM 或 base64 编码的 PEM",
+        InsecureSkipTls = "跳过 TLS 校验（仅用于测试集群）",
+        SaveAndTest = "保存并测试",
+        ConnectionStatusName = s => s switch { "Ok" => "已连接", "Unreachable" => "无法连接", "MissingPermissions" => "权限不足", _ => "未检查" },
+        CredentialsTitle = "CD 发布凭据",
+        CredentialsIntro = "发布凭据授权本项目的一个构建计划进行部署（CD_CREDENTIAL_ID）。复制的构建计划需要自己的凭据：为它重新签发一个。",
+        NewFromTemplate = "「部署到 Kubernetes」模板",
+        NoCredentials = "还没有发布凭据。",
+        Index = "序号",
+        CredentialId = "凭据 ID",
+        Narrowing = "限定范围",
+        AnyTarget = "任意集群、命名空间和工作负载",
+        ReissuedFrom = "重新签发自",
+        Reissue = "重新签发",
+        ReissueFor = "为构建计划重新签发",
+        NewCredential = "新建凭据",
+        NewCredentialHint = "不限目标；使用模板可限定到一个工作负载和容器",
+        CredentialCreated = (id, index) => $"凭据 {id}（序号 {index}）已创建。",
+        CredentialRevoked = id => $"凭据 {id} 已吊销。",
+        WizardTitle = "新建构建计划：部署到 Kubernetes",
+        WizardIntro = "创建构建计划、绑定该计划的发布凭据以及 project:deployment 权限的令牌，并给出可粘贴的流水线步骤。",
+        ChooseTemplate = "选择模板",
+        TemplateDeployK8s = "部署到 Kubernetes（镜像更新至 K8s 集群）",
+        BuildPlanName = "构建计划名称",
+        NoClustersHint = "该团队还没有云账号：",
+        NoWorkloadsOfKind = "该命名空间中没有此类型的工作负载。",
+        ImageRepository = "镜像仓库",
+        ImageRepositoryHint = "不含标签；发布时只允许使用该仓库的镜像",
+        RollbackOnFailure = "发布失败时自动回滚",
+        LoadLists = "加载列表",
+        CreateBuildPlan = "创建",
+        CreateAndTrigger = "创建并触发",
+        FirstImage = "立即发布的镜像",
+        WizardMissing = f => $"请先选择或填写「{f}」。",
+        WizardImageNeeded = "「创建并触发」需要填写要发布的镜像。",
+        WizardCreated = p => $"已创建：部署流程 {p}。请在 CI 中设置下列变量并添加该步骤。",
+        CiSetupTitle = "配置 CI",
+        VariablesToSet = "需在 CI 中设置的变量",
+        SecretTag = "保密",
+        SecretNotShown = "（请在访问令牌页面创建）",
+        Action = "操作",
+        AnyAction = "全部操作",
+        Outcome = "结果",
+        AnyOutcome = "全部结果",
+        NoAuditEntries = "没有记录。",
+        When = "时间",
+        Detail = "详情",
+        Source = "来源",
+        ViaToken = "令牌",
+        AuditAdminsOnly = "审计日志仅对服务器管理员及团队所有者、管理员开放。",
+        PageOfEntries = (page, pages, total) => $"第 {page} / {pages} 页 · 共 {total} 条",
         NotFoundTitle = "未找到",
         NotFoundText = "该地址没有内容。",
         ForbiddenTitle = "无权访问",

@@ -1,58 +1,37 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Hoist.Contracts;
-using Hoist.Server.Data;
-using Hoist.Server.Releases;
+using Hoist.Server.Auth;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Hoist.Server.Web;
 
 /// <summary>
-/// The few non-page endpoints the pages need: the language switch and the release page's event stream. The stream
-/// lives here, under the page's cookie, rather than the pages calling the token-authenticated API: it is the
-/// same <see cref="IReleaseEventFeed"/> the API streams, framed the same way (ApiRoutes.ReleaseEvents).
+/// The few non-page endpoints the pages need: the language switch and sign-out. Live data comes from the API
+/// itself (the release page's EventSource reads <c>/api/v1/releases/{id}/events</c> with the session cookie).
 /// </summary>
 public static class WebEndpoints
 {
-    public static RouteGroupBuilder MapWebEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapWebEndpoints(this IEndpointRouteBuilder app)
     {
-        var ui = app.MapGroup("/ui").ExcludeFromDescription();
-        ui.MapGet("/language/{language}", SwitchLanguage).WithName("SwitchLanguage");
-        ui.MapGet("/releases/{id:long}/events", ReleaseEvents).WithName("WebReleaseEvents");
-        return ui;
+        app.MapGet("/ui/language/{language}", SwitchLanguage).ExcludeFromDescription().AllowAnonymous().WithName("SwitchLanguage");
+        // A form post (antiforgery-checked, because it binds the form), so another site cannot sign a user out.
+        app.MapPost("/logout", SignOut).ExcludeFromDescription().AllowAnonymous().WithName("SignOut");
+        return app;
     }
 
     static RedirectHttpResult SwitchLanguage(string language, string? returnUrl, HttpResponse response)
     {
         if (UiLanguage.Normalize(language) is { } chosen) UiLanguage.Remember(response, chosen);
-        // Only a local path: the switch must not become an open redirect.
-        var target = returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
-        return TypedResults.LocalRedirect(target);
+        return TypedResults.LocalRedirect(LocalPath(returnUrl));
     }
 
-    static async Task<Results<ServerSentEventsResult<string>, NotFound, StatusCodeHttpResult>> ReleaseEvents(
-        long id, HttpRequest request, HoistDb db, IServiceProvider services, CancellationToken ct)
+    static async Task<RedirectHttpResult> SignOut([FromForm] IFormCollection form, HttpContext http)
     {
-        if (!await db.Releases.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
-        if (services.GetService<IReleaseEventFeed>() is not { } feed) return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
-        var after = long.TryParse(request.Headers["Last-Event-ID"], out var last) ? last : 0;
-        return TypedResults.ServerSentEvents(Frame(id, after, feed, services, ct));
+        await http.SignOutAsync(AuthExtensions.CookieScheme);
+        return TypedResults.LocalRedirect("/login");
     }
 
-    static async IAsyncEnumerable<SseItem<string>> Frame(long id, long after, IReleaseEventFeed feed, IServiceProvider services,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var e in feed.FollowAsync(id, after, ct))
-        {
-            yield return new SseItem<string>(JsonSerializer.Serialize(e, JsonSerializerOptions.Web), e.Type) { EventId = e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        }
-        // The feed ends after the terminal event: tell the page to stop reconnecting and refresh itself.
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HoistDb>();
-        var status = await db.Releases.Where(r => r.Id == id).Select(r => (ReleaseStatus?)r.Status).FirstOrDefaultAsync(ct);
-        yield return new SseItem<string>(JsonSerializer.Serialize(new { id, status }, JsonSerializerOptions.Web), "done");
-    }
+    /// <summary>A path on this server, else "/": return URLs must not become open redirects (//host, /\host, https://…).</summary>
+    public static string LocalPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";
 }

@@ -14,11 +14,19 @@ public static class WebExtensions
 {
     public static WebApplicationBuilder AddHoistWeb(this WebApplicationBuilder builder)
     {
+        // The stylesheet and script (and their precompressed copies) come from the build's static web assets
+        // manifest. ASP.NET wires that up only in Development; tests and `dotnet run` in other environments need it
+        // too. A published app has no manifest and serves wwwroot as usual, so this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddRazorComponents();
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<UiText>();
+        services.AddScoped<WebSession>();
+        services.AddScoped<ProjectPageQueries>();
+        services.AddScoped<AuditPageQueries>();
+        services.AddSingleton<CiSetupFlash>();
         services.AddScoped<ReleasePageQueries>();
         services.AddScoped<RuntimePageQueries>();
         return builder;

@@ -108,6 +108,8 @@
             region.dataset.stale = 'true';
         };
         const tick = async () => {
+            // A background tab does not need a picture every 2 s; catch up when it is shown again.
+            if (document.hidden) { setTimeout(tick, every); return; }
             try {
                 const doc = await fetchPage(url);
                 const fresh = doc.getElementById(region.id);
@@ -143,8 +145,34 @@
         }
     }
 
+    // A copy button next to secrets and snippets (the clipboard API needs a secure context or localhost).
+    function copyButtons() {
+        if (!navigator.clipboard) return;
+        for (const el of document.querySelectorAll('[data-copy]')) {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'btn copy-btn';
+            button.textContent = el.dataset.copy;
+            button.addEventListener('click', async () => {
+                try { await navigator.clipboard.writeText(el.textContent); button.textContent = el.dataset.copied; } catch { /* denied */ }
+            });
+            const holder = el.tagName === 'PRE' ? el.parentElement : el.parentElement;
+            if (el.tagName === 'PRE') {
+                const wrap = document.createElement('div');
+                wrap.className = 'copyable';
+                el.replaceWith(wrap);
+                wrap.append(el, button);
+            } else {
+                holder.append(button);
+            }
+        }
+    }
+
     document.addEventListener('DOMContentLoaded', () => {
         localTimes(document);
+        copyButtons();
+        // Lets a test (or a user script) know the page's handlers are in place.
+        document.documentElement.dataset.ready = 'true';
         releaseLive();
         runtimeLive();
         cascade();

@@ -1,4 +1,3 @@
-using Xunit;
 using Microsoft.Playwright;
 
 [assembly: AssemblyFixture(typeof(Hoist.Server.IntegrationTests.Web.BrowserFixture))]
@@ -14,6 +13,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string ChromiumPath = "/usr/bin/chromium";
     IPlaywright? _playwright;
     IBrowser? _browser;
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<IPage>> _pages = new();
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium is not started");
 
@@ -45,7 +45,22 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "UTC",
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        if (TestContext.Current.Test?.UniqueID is { } test) _pages.GetOrAdd(test, _ => []).Add(page);
+        return page;
+    }
+
+    /// <summary>Called from a test class's DisposeAsync: when the test failed, keeps a screenshot of each page it opened.</summary>
+    public async Task ScreenshotIfFailedAsync()
+    {
+        if (TestContext.Current.Test is not { } test || !_pages.TryRemove(test.UniqueID, out var pages)) return;
+        if (TestContext.Current.TestState?.Result != TestResult.Failed) return;
+        var name = string.Concat(test.TestDisplayName.Split('.')[^1].Where(c => char.IsLetterOrDigit(c) || c == '_'));
+        for (var i = 0; i < pages.Count; i++)
+        {
+            try { await pages[i].ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath($"FAILED-{name}-{i}"), FullPage = true }); }
+            catch (PlaywrightException) { /* the page is gone */ }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,12 +1,10 @@
 using Hoist.Server.Web;
-using Shouldly;
-using Xunit;
 
 namespace Hoist.Server.IntegrationTests.Web;
 
 public sealed class DeploySnippetsTests
 {
-    static readonly DeployTarget Target = new()
+    static readonly SnippetTarget Target = new()
     {
         ServerUrl = "https://hoist.example.com",
         Application = "acme",

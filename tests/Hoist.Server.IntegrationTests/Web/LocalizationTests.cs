@@ -1,25 +1,36 @@
 using System.Net;
-using Xunit;
 using Microsoft.Playwright;
-using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
 namespace Hoist.Server.IntegrationTests.Web;
 
 /// <summary>Chinese and English: chosen from Accept-Language, overridden by the switch, which sticks.</summary>
-public sealed class LocalizationTests(BrowserFixture browser) : IDisposable
+public sealed class LocalizationTests(BrowserFixture browser) : IAsyncLifetime
 {
-    readonly WebApp _app = new();
+    WebApp _app = null!;
 
-    public void Dispose() => _app.Dispose();
+    public async ValueTask InitializeAsync() => _app = await WebApp.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.ScreenshotIfFailedAsync();
+        await _app.DisposeAsync();
+    }
+
+    async Task<Microsoft.Playwright.IPage> SignedInAsync(string locale = "en-US", string user = "owner")
+    {
+        var page = await browser.NewPageAsync(locale);
+        await _app.LoginAsync(page, user);
+        return page;
+    }
 
     [Fact]
     public async Task Pages_ChineseBrowser_RenderInChinese()
     {
         var release = await _app.AddReleaseAsync(progress: ReleaseProgress.ImagePullFailed);
         _app.Gateway.Runtimes["web"] = RuntimeSamples.ImagePullBackOff(release.Id);
-        _app.Feed.Complete(release.Id);
-        var page = await browser.NewPageAsync("zh-CN");
+        _app.EndFeed(release.Id, release.Status);
+        var page = await SignedInAsync("zh-CN");
 
         await page.GotoAsync(_app.Url("/releases"));
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
@@ -39,7 +50,7 @@ public sealed class LocalizationTests(BrowserFixture browser) : IDisposable
     [Fact]
     public async Task LanguageSwitch_ChoosingEnglishInAChineseBrowser_Sticks()
     {
-        var page = await browser.NewPageAsync("zh-CN");
+        var page = await SignedInAsync("zh-CN");
         await page.GotoAsync(_app.Url("/releases?status=Failed"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("发布单");
 
@@ -58,7 +69,7 @@ public sealed class LocalizationTests(BrowserFixture browser) : IDisposable
     [InlineData("/\\evil.example/")]
     public async Task LanguageSwitch_ForeignReturnUrl_RedirectsHome(string returnUrl)
     {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
+        using var http = _app.Client(cookies: false, redirects: false);
 
         var response = await http.GetAsync($"/ui/language/zh-CN?returnUrl={Uri.EscapeDataString(returnUrl)}", TestContext.Current.CancellationToken);
 

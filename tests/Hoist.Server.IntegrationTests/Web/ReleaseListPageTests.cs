@@ -1,31 +1,32 @@
-using Xunit;
-using System.Net;
 using System.Text.RegularExpressions;
 using Hoist.Contracts;
-using Shouldly;
 
 namespace Hoist.Server.IntegrationTests.Web;
 
-/// <summary>The release list and overview as plain HTTP: server-rendered, so filters and paging need no browser.</summary>
-public sealed partial class ReleaseListPageTests : IDisposable
+/// <summary>The release list and overview as plain HTTP with a session cookie: server-rendered, so filters and paging need no browser.</summary>
+public sealed partial class ReleaseListPageTests : IAsyncLifetime
 {
-    readonly WebApp _app = new();
-    readonly HttpClient _http;
+    WebApp _app = null!;
+    HttpClient _http = null!;
 
-    public ReleaseListPageTests() => _http = new HttpClient { BaseAddress = _app.BaseAddress };
+    public async ValueTask InitializeAsync()
+    {
+        _app = await WebApp.StartAsync();
+        _http = await _app.SessionAsync("owner");
+    }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        _app.Dispose();
+        await _app.DisposeAsync();
     }
 
     [GeneratedRegex("data-release-id=\"(\\d+)\"")]
     private static partial Regex RowId();
 
-    async Task<List<long>> RowsAsync(string url)
+    async Task<List<long>> RowsAsync(string url, HttpClient? http = null)
     {
-        var html = await _http.GetStringAsync(url, TestContext.Current.CancellationToken);
+        var html = await (http ?? _http).GetStringAsync(url, TestContext.Current.CancellationToken);
         return RowId().Matches(html).Select(m => long.Parse(m.Groups[1].Value)).ToList();
     }
 
@@ -44,13 +45,14 @@ public sealed partial class ReleaseListPageTests : IDisposable
     [Fact]
     public async Task ReleaseList_FilterByApplicationPipelineProjectWorkload_NarrowsRows()
     {
-        var shop = await _app.AddReleaseAsync(s => { s.Application = "shop"; s.Workload = "web"; s.Pipeline = "shop-web-1"; s.ProjectId = 7; });
-        var billing = await _app.AddReleaseAsync(s => { s.Application = "billing"; s.Workload = "api"; s.Pipeline = "billing-api-2"; s.ProjectId = 8; });
+        var other = await _app.Hoist.SeedAsync(s => s.EnsureProjectAsync(_app.Team.Id, "billing"));
+        var shop = await _app.AddReleaseAsync(s => { s.Application = "shop"; s.Workload = "web"; s.Pipeline = "shop-web-1"; });
+        var billing = await _app.AddReleaseAsync(s => { s.Application = "billing"; s.Workload = "api"; s.Pipeline = "billing-api-2"; s.ProjectId = other.Id; s.BuildPlanId = null; });
 
         (await RowsAsync("/releases?application=shop")).ShouldBe([shop.Id]);
         (await RowsAsync("/releases?workload=api")).ShouldBe([billing.Id]);
         (await RowsAsync("/releases?pipeline=billing-api")).ShouldBe([billing.Id]);
-        (await RowsAsync("/releases?project=%237")).ShouldBe([shop.Id]);
+        (await RowsAsync("/releases?project=billing")).ShouldBe([billing.Id]);
         (await RowsAsync("/releases?application=nobody")).ShouldBeEmpty();
     }
 
@@ -81,6 +83,28 @@ public sealed partial class ReleaseListPageTests : IDisposable
     }
 
     [Fact]
+    public async Task ReleaseList_UserOutsideTheProject_SeesNoneOfItsReleases()
+    {
+        var release = await _app.AddReleaseAsync();
+        using var outsider = await _app.SessionAsync("outsider");
+
+        (await RowsAsync("/releases", outsider)).ShouldBeEmpty();
+        (await outsider.GetAsync($"/releases/{release.Id}", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await RowsAsync("/releases")).ShouldBe([release.Id]);
+    }
+
+    [Fact]
+    public async Task Pages_WithoutSession_RedirectToLogin()
+    {
+        using var anonymous = _app.Client(cookies: false, redirects: false);
+
+        var response = await anonymous.GetAsync("/releases?status=Failed", TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldContain("/login?ReturnUrl=%2Freleases%3Fstatus%3DFailed");
+    }
+
+    [Fact]
     public async Task ReleaseDetail_UnknownId_IsNotFound()
     {
         var response = await _http.GetAsync("/releases/987654", TestContext.Current.CancellationToken);
@@ -91,14 +115,28 @@ public sealed partial class ReleaseListPageTests : IDisposable
     [Fact]
     public async Task Overview_WithReleases_ListsRecentOnesAndClusterActivity()
     {
-        await _app.AddReleaseAsync(s => s.CloudAccount = "prod-sh", progress: ReleaseProgress.ImagePullFailed);
-        var last = await _app.AddReleaseAsync(s => s.CloudAccount = "prod-sh", progress: ReleaseProgress.Succeeded);
+        await _app.AddReleaseAsync(s => s.CloudAccount = "sandbox", progress: ReleaseProgress.ImagePullFailed);
+        var last = await _app.AddReleaseAsync(s => s.CloudAccount = "sandbox", progress: ReleaseProgress.Succeeded);
 
         var html = await _http.GetStringAsync("/", TestContext.Current.CancellationToken);
 
         RowId().Matches(html).Count.ShouldBe(2);
-        html.ShouldContain("prod-sh");
+        html.ShouldContain("sandbox");
         html.ShouldContain($"href=\"/releases/{last.Id}\"");
+    }
+
+    [Fact]
+    public async Task Overview_Projects_LinkToTheTemplateOnlyForDeploySettings()
+    {
+        using var member = await _app.SessionAsync("member");
+
+        var owners = await _http.GetStringAsync("/", TestContext.Current.CancellationToken);
+        var members = await member.GetStringAsync("/", TestContext.Current.CancellationToken);
+
+        owners.ShouldContain("href=\"/projects/shop/build-plans/new?template=deploy-k8s\"");
+        owners.ShouldContain("data-cluster=\"sandbox\"");
+        members.ShouldContain("href=\"/releases?project=shop\"");
+        members.ShouldNotContain("/projects/shop/build-plans/new");
     }
 
     [Fact]

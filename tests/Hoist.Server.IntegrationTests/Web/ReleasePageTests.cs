@@ -1,25 +1,35 @@
-using Xunit;
 using Hoist.Contracts;
 using Microsoft.Playwright;
-using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
 namespace Hoist.Server.IntegrationTests.Web;
 
 /// <summary>The release page (发布单详情) in Chromium: the cause first, live updates without reload, rollback.</summary>
-public sealed class ReleasePageTests(BrowserFixture browser) : IDisposable
+public sealed class ReleasePageTests(BrowserFixture browser) : IAsyncLifetime
 {
-    readonly WebApp _app = new();
+    WebApp _app = null!;
 
-    public void Dispose() => _app.Dispose();
+    public async ValueTask InitializeAsync() => _app = await WebApp.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.ScreenshotIfFailedAsync();
+        await _app.DisposeAsync();
+    }
+
+    async Task<Microsoft.Playwright.IPage> SignedInAsync(string locale = "en-US", string user = "owner")
+    {
+        var page = await browser.NewPageAsync(locale);
+        await _app.LoginAsync(page, user);
+        return page;
+    }
 
     [Fact]
     public async Task ReleasePage_FailedRelease_ShowsTypedReasonAndMessageInTheVerdict()
     {
         var release = await _app.AddReleaseAsync(s => s.Image = "registry.example.com/shop/web:nonexistent", progress: ReleaseProgress.ImagePullFailed);
-        _app.Feed.Publish(release.Id, "status", ReleaseStatus.Failed, "Failed: ImagePullBackOff");
-        _app.Feed.Complete(release.Id);
-        var page = await browser.NewPageAsync();
+        _app.EndFeed(release.Id, ReleaseStatus.Failed, "Failed: ImagePullBackOff");
+        var page = await SignedInAsync();
 
         await page.GotoAsync(_app.Url($"/releases/{release.Id}"));
 
@@ -32,7 +42,7 @@ public sealed class ReleasePageTests(BrowserFixture browser) : IDisposable
         await Expect(page.Locator("[data-image-before]")).ToHaveTextAsync("registry.example.com/shop/web:1.9.0");
         await Expect(page.Locator("[data-image-after]")).ToHaveTextAsync("registry.example.com/shop/web:nonexistent");
         await Expect(page.Locator(".timeline .step")).ToHaveCountAsync(5);
-        await Expect(page.Locator("pre.code")).ToContainTextAsync("\"image\":\"registry.example.com/shop/web:2.0.0\"");
+        await Expect(page.Locator("[data-patch]")).ToContainTextAsync("\"image\": \"registry.example.com/shop/web:2.0.0\"");
         await Expect(page.Locator("#progress-log li")).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath("release-failed-en"), FullPage = true });
     }
@@ -41,14 +51,14 @@ public sealed class ReleasePageTests(BrowserFixture browser) : IDisposable
     public async Task ReleasePage_ReleaseFinishesWhileOpen_TurnsSucceededWithoutReload()
     {
         var release = await _app.AddReleaseAsync(progress: ReleaseProgress.RollingOut);
-        _app.Feed.Publish(release.Id, "status", ReleaseStatus.RollingOut, "Rolling out web");
-        var page = await browser.NewPageAsync();
+        _app.Publish(release.Id, "status", ReleaseStatus.RollingOut, "Rolling out web");
+        var page = await SignedInAsync();
         await page.GotoAsync(_app.Url($"/releases/{release.Id}"));
         await Expect(page.Locator("#release-status [data-status]")).ToHaveAttributeAsync("data-status", "RollingOut");
         await Expect(page.Locator("#progress-log li")).ToHaveCountAsync(1);
         await page.EvaluateAsync("() => window.__sameDocument = true");
 
-        _app.Feed.Publish(release.Id, "progress", ReleaseStatus.RollingOut, "2/3 updated, 2 ready",
+        _app.Publish(release.Id, "progress", ReleaseStatus.RollingOut, "2/3 updated, 2 ready",
             new RolloutProgressDto(3, 2, 2, 2, 1, []));
         await Expect(page.Locator("#progress-log li")).ToHaveCountAsync(2);
         await _app.UpdateReleaseAsync(release.Id, r =>
@@ -56,8 +66,7 @@ public sealed class ReleasePageTests(BrowserFixture browser) : IDisposable
             r.RunningDigest = "registry.example.com/shop/web@sha256:" + new string('c', 64);
             r.Succeed(DateTimeOffset.UtcNow, "3/3 pods of the new revision are ready");
         });
-        _app.Feed.Publish(release.Id, "status", ReleaseStatus.Succeeded, "Succeeded: 3/3 pods of the new revision are ready");
-        _app.Feed.Complete(release.Id);
+        _app.EndFeed(release.Id, ReleaseStatus.Succeeded, "Succeeded: 3/3 pods of the new revision are ready");
 
         await Expect(page.Locator("#release-status [data-status]")).ToHaveAttributeAsync("data-status", "Succeeded");
         await Expect(page.Locator("#release-verdict")).ToContainTextAsync("3/3 pods of the new revision are ready");
@@ -72,8 +81,8 @@ public sealed class ReleasePageTests(BrowserFixture browser) : IDisposable
     public async Task ReleasePage_RollBack_StartsTheRollbackReleaseAndLinksBothWays()
     {
         var failed = await _app.AddReleaseAsync(progress: ReleaseProgress.ImagePullFailed);
-        _app.Feed.Complete(failed.Id);
-        var page = await browser.NewPageAsync();
+        _app.EndFeed(failed.Id, failed.Status);
+        var page = await SignedInAsync();
         await page.GotoAsync(_app.Url($"/releases/{failed.Id}"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
@@ -94,7 +103,7 @@ public sealed class ReleasePageTests(BrowserFixture browser) : IDisposable
     public async Task ReleasePage_RunningRelease_OffersNoRollback()
     {
         var running = await _app.AddReleaseAsync(progress: ReleaseProgress.RollingOut);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync();
 
         await page.GotoAsync(_app.Url($"/releases/{running.Id}"));
 

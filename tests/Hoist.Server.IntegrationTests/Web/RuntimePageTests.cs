@@ -1,15 +1,27 @@
-using Xunit;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Hoist.Server.IntegrationTests.Web;
 
 /// <summary>The container runtime page (容器运行详情) in Chromium, against a fake gateway.</summary>
-public sealed class RuntimePageTests(BrowserFixture browser) : IDisposable
+public sealed class RuntimePageTests(BrowserFixture browser) : IAsyncLifetime
 {
-    readonly WebApp _app = new();
+    WebApp _app = null!;
 
-    public void Dispose() => _app.Dispose();
+    public async ValueTask InitializeAsync() => _app = await WebApp.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.ScreenshotIfFailedAsync();
+        await _app.DisposeAsync();
+    }
+
+    async Task<Microsoft.Playwright.IPage> SignedInAsync(string locale = "en-US", string user = "owner")
+    {
+        var page = await browser.NewPageAsync(locale);
+        await _app.LoginAsync(page, user);
+        return page;
+    }
 
     [Fact]
     public async Task RuntimePage_HealthyRollout_ShowsOneSquarePerPodOfTheNewRevision()
@@ -17,7 +29,7 @@ public sealed class RuntimePageTests(BrowserFixture browser) : IDisposable
         var release = await _app.AddReleaseAsync(progress: ReleaseProgress.Succeeded);
         _app.Gateway.Runtimes["web"] = RuntimeSamples.Healthy(release.Id, newPods: 3, oldPods: 0);
         _app.Gateway.Logs["web-7d9f6c5b8-n0"] = ["listening on :8080", "GET /healthz 200"];
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync();
 
         await page.GotoAsync(_app.Url($"/releases/{release.Id}/runtime"));
 
@@ -35,7 +47,7 @@ public sealed class RuntimePageTests(BrowserFixture browser) : IDisposable
     {
         var release = await _app.AddReleaseAsync(s => s.Image = "registry.example.com/shop/web:nonexistent", progress: ReleaseProgress.ImagePullFailed);
         _app.Gateway.Runtimes["web"] = RuntimeSamples.ImagePullBackOff(release.Id);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync();
 
         await page.GotoAsync(_app.Url($"/releases/{release.Id}/runtime"));
 
@@ -52,7 +64,7 @@ public sealed class RuntimePageTests(BrowserFixture browser) : IDisposable
     {
         var release = await _app.AddReleaseAsync(progress: ReleaseProgress.Succeeded);
         _app.Gateway.Runtimes["web"] = RuntimeSamples.Healthy(release.Id);
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync();
         await page.GotoAsync(_app.Url($"/releases/{release.Id}/runtime"));
         await Expect(page.Locator("[data-revision=new] .pod")).ToHaveCountAsync(3);
 
@@ -74,7 +86,7 @@ public sealed class RuntimePageTests(BrowserFixture browser) : IDisposable
     {
         var release = await _app.AddReleaseAsync(progress: ReleaseProgress.Succeeded);
         _app.Gateway.UnreachableBecause = "TLS handshake failed";
-        var page = await browser.NewPageAsync();
+        var page = await SignedInAsync();
 
         await page.GotoAsync(_app.Url($"/releases/{release.Id}/runtime"));
 

@@ -1,4 +1,3 @@
-using Xunit;
 using Hoist.Contracts;
 
 namespace Hoist.Server.IntegrationTests.Web;

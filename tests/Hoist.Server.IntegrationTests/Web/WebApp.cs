@@ -1,76 +1,183 @@
-using Xunit;
-using System.Net;
+extern alias sandbox;
 using Hoist.Contracts;
+using Hoist.Server.BuildPlans;
+using Hoist.Server.CloudAccounts;
 using Hoist.Server.Data;
+using Hoist.Server.IntegrationTests.Fakes;
 using Hoist.Server.Kubernetes;
+using Hoist.Server.Projects;
 using Hoist.Server.Releases;
-using Hoist.Server.Web;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
+using Hoist.Server.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
+using SandboxCluster = sandbox::Hoist.Sandbox.SandboxCluster;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Hoist.Server.IntegrationTests.Web;
 
 /// <summary>
-/// The server on a real loopback port (so Chromium can reach it), SQLite in memory held open for the app's
-/// lifetime, and hand-written fakes for the cluster and the release engine. One per test: startup is cheap.
-/// (<see cref="UiText"/> names the server assembly; <c>Program</c> is ambiguous next to the sandbox's.)
+/// The whole server (<see cref="HoistApplication"/>: real auth, services, SQLite) on a real loopback port so that
+/// Chromium can reach it, with a cluster the test shapes (<see cref="Gateway"/>) and the fake engine seams
+/// (<see cref="Engine"/>). Seeded with team "acme" (owner "owner"), project "shop" (member "member", who has no
+/// DeploySettings), build plan "build-web" and cloud account "sandbox".
 /// </summary>
-public sealed class WebApp : WebApplicationFactory<UiText>
+public sealed class WebApp : IAsyncDisposable
 {
-    readonly SqliteConnection _db = new("DataSource=:memory:");
+    public const string Password = "password-for-web-tests";
 
-    public FakeReleaseEventFeed Feed { get; } = new();
+    public HoistApplication Hoist { get; } = new();
     public FakeClusterGateway Gateway { get; } = new();
-    public FakeClusterConnectionSource Connections { get; } = new();
+    public FakeReleaseEngine Engine => Hoist.Engine;
+    public TeamDto Team { get; private set; } = null!;
+    public ProjectDto Project { get; private set; } = null!;
+    public BuildPlanDto Plan { get; private set; } = null!;
+    public CloudAccountCheckedDto Account { get; private set; } = null!;
+    public Uri BaseAddress => Hoist.ClientOptions.BaseAddress;
 
-    public WebApp()
+    /// <summary>Set by <see cref="StartWithSandboxAsync"/>: the real engine runs releases against it.</summary>
+    public SandboxCluster? Sandbox => Hoist.Sandbox;
+
+    long _sequence;
+
+    /// <summary>
+    /// The real release engine and Kubernetes gateway against a sandbox cluster holding namespace "shop" with
+    /// Deployments "web" (3 replicas, containers app + log-shipper) and "api", and StatefulSet "db". No cloud
+    /// account is registered: the test adds it through the page.
+    /// </summary>
+    public static async Task<WebApp> StartWithSandboxAsync()
     {
-        _db.Open();
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        using var scope = Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<HoistDb>().Database.EnsureCreated();
+        var app = new WebApp();
+        await app.Hoist.UseSandboxAsync(o => o.PodStartDelay = TimeSpan.FromMilliseconds(400));
+        await app.Sandbox!.ApplyAsync(SandboxWorkloads, TestContext.Current.CancellationToken);
+        app.Hoist.Settings["Engine:FailureGracePeriod"] = "00:00:02";
+        app.Hoist.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        app.Hoist.StartServer();
+        await app.SeedPeopleAsync();
+        return app;
     }
 
-    public Uri BaseAddress => ClientOptions.BaseAddress;
+    const string SandboxWorkloads = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: { name: shop }
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: { name: web, namespace: shop }
+        spec:
+          replicas: 3
+          selector: { matchLabels: { app: web } }
+          template:
+            metadata: { labels: { app: web } }
+            spec:
+              containers:
+              - { name: app, image: "registry.example.com/shop/web:1.0.0" }
+              - { name: log-shipper, image: "registry.example.com/infra/shipper:3.2" }
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: { name: api, namespace: shop }
+        spec:
+          replicas: 1
+          selector: { matchLabels: { app: api } }
+          template:
+            metadata: { labels: { app: api } }
+            spec:
+              containers:
+              - { name: api, image: "registry.example.com/shop/api:4.0.0" }
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: { name: db, namespace: shop }
+        spec:
+          replicas: 1
+          serviceName: db
+          selector: { matchLabels: { app: db } }
+          template:
+            metadata: { labels: { app: db } }
+            spec:
+              containers:
+              - { name: postgres, image: "postgres:16" }
+        """;
+
+    async Task SeedPeopleAsync() =>
+        await Hoist.SeedAsync(async s =>
+        {
+            await s.EnsureUserAsync("owner", Password);
+            await s.EnsureUserAsync("member", Password);
+            await s.EnsureUserAsync("outsider", Password);
+            Team = await s.EnsureTeamAsync("acme", "owner");
+            await s.SetTeamMemberAsync(Team.Id, "member", TeamRole.Member);
+            Project = await s.EnsureProjectAsync(Team.Id, "shop", ["member"]);
+            return 0;
+        });
+
+    public static async Task<WebApp> StartAsync()
+    {
+        var app = new WebApp();
+        // The engine seams are HoistApplication's fakes; keep the real engine's background loop from adopting
+        // the releases these tests write straight into the database.
+        app.Hoist.Settings["Engine:TakeoverInterval"] = "01:00:00";
+        app.Hoist.ConfigureServices(s =>
+        {
+            s.RemoveAll<IClusterGatewayFactory>();
+            s.AddSingleton<IClusterGatewayFactory>(new FakeClusterGatewayFactory(app.Gateway));
+        });
+        app.Hoist.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        app.Hoist.StartServer();
+        await app.Hoist.SeedAsync(async s =>
+        {
+            await s.EnsureUserAsync("owner", Password);
+            await s.EnsureUserAsync("member", Password);
+            await s.EnsureUserAsync("outsider", Password);
+            app.Team = await s.EnsureTeamAsync("acme", "owner");
+            await s.SetTeamMemberAsync(app.Team.Id, "member", TeamRole.Member);
+            app.Project = await s.EnsureProjectAsync(app.Team.Id, "shop", ["member"]);
+            app.Plan = await s.EnsureBuildPlanAsync(app.Project.Id, "build-web", "job-1");
+            app.Account = await s.EnsureCloudAccountAsync(app.Team.Id, Samples.KubeconfigAccount("sandbox"));
+            return 0;
+        });
+        return app;
+    }
 
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>Signs in through the login page, as a person would.</summary>
+    public async Task LoginAsync(IPage page, string user = "owner", string password = Password)
     {
-        builder.UseEnvironment("Development");
-        builder.ConfigureLogging(l => l.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
-        builder.ConfigureServices(s =>
-        {
-            s.RemoveAll<DbContextOptions<HoistDb>>();
-            s.RemoveAll<DbContextOptions>();
-            s.AddDbContext<HoistDb>(o => o.UseSqlite(_db));
-            s.RemoveAll<IReleaseEventFeed>();
-            s.AddSingleton<IReleaseEventFeed>(Feed);
-            s.RemoveAll<IReleaseCommands>();
-            s.AddSingleton<IReleaseCommands, FakeReleaseCommands>();
-            s.RemoveAll<IClusterGatewayFactory>();
-            s.AddSingleton<IClusterGatewayFactory>(new FakeClusterGatewayFactory(Gateway));
-            s.RemoveAll<IClusterConnectionSource>();
-            s.AddSingleton<IClusterConnectionSource>(Connections);
-        });
+        await page.GotoAsync(Url("/login"));
+        await page.Locator("input[name=username]").FillAsync(user);
+        await page.Locator("input[name=password]").FillAsync(password);
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await Expect(page.Locator("[data-user]")).ToHaveTextAsync(user);
     }
 
-    public async Task<T> WithDbAsync<T>(Func<HoistDb, Task<T>> work)
+    /// <summary>A plain HTTP client on the Kestrel port, as a browser without script would talk to it.</summary>
+    public HttpClient Client(bool cookies = true, bool redirects = true) =>
+        new(new HttpClientHandler { UseCookies = cookies, AllowAutoRedirect = redirects }) { BaseAddress = BaseAddress };
+
+    /// <summary>A client holding a session cookie, signed in through the API (POST /api/v1/session).</summary>
+    public async Task<HttpClient> SessionAsync(string user = "owner")
     {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<HoistDb>());
+        var client = Client();
+        (await client.PostAsJsonAsync("/api/v1/session", new { userName = user, password = Password })).EnsureSuccessStatusCode();
+        return client;
     }
+
+    /// <summary>
+    /// Waits until hoist.js has wired the current document. A test that sees new content can otherwise act before
+    /// the script attached its handlers (a person cannot, but a test is faster than a deferred script).
+    /// </summary>
+    public static Task ReadyAsync(IPage page) => Expect(page.Locator("html[data-ready=true]")).ToHaveCountAsync(1);
+
+    public Task<T> WithDbAsync<T>(Func<HoistDb, Task<T>> work) => Hoist.DbAsync(work);
 
     public Task<Release> AddReleaseAsync(Action<ReleaseSpecBuilder>? configure = null, Action<Release>? progress = null) =>
         WithDbAsync(async db =>
         {
-            var spec = new ReleaseSpecBuilder();
+            var spec = new ReleaseSpecBuilder { ProjectId = Project.Id, BuildPlanId = Plan.Id, CloudAccountId = Account.Account.Id };
             configure?.Invoke(spec);
             var release = Release.Create(spec.Build(), spec.CreatedAt);
             release.ImageBefore = spec.ImageBefore;
@@ -90,19 +197,31 @@ public sealed class WebApp : WebApplicationFactory<UiText>
             return release;
         });
 
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing) _db.Dispose();
-    }
+    /// <summary>One event on the release's feed, numbered as the engine numbers them.</summary>
+    public void Publish(long releaseId, string type, ReleaseStatus status, string message, RolloutProgressDto? progress = null, bool last = false) =>
+        Engine.Publish(releaseId, new ReleaseEventDto
+        {
+            Sequence = Interlocked.Increment(ref _sequence),
+            At = DateTimeOffset.UtcNow,
+            Type = type,
+            Status = status,
+            Message = message,
+            Progress = progress,
+        }, last);
+
+    public void EndFeed(long releaseId, ReleaseStatus status, string? message = null) => Publish(releaseId, "status", status, message ?? $"{status}", last: true);
+
+    public ValueTask DisposeAsync() => Hoist.DisposeAsync();
 }
 
 /// <summary>A release spec with sensible defaults; tests change only what they are about.</summary>
 public sealed class ReleaseSpecBuilder
 {
-    public long ProjectId { get; set; } = 1;
+    public long ProjectId { get; set; }
+    public long? BuildPlanId { get; set; }
+    public long CloudAccountId { get; set; }
     public string Application { get; set; } = "acme";
-    public string Pipeline { get; set; } = "shop-web-ci-1";
+    public string Pipeline { get; set; } = "shop-build-web-1";
     public string CloudAccount { get; set; } = "sandbox";
     public string Namespace { get; set; } = "shop";
     public WorkloadKind Kind { get; set; } = WorkloadKind.Deployment;
@@ -117,9 +236,10 @@ public sealed class ReleaseSpecBuilder
     public ReleaseSpec Build() => new()
     {
         ProjectId = ProjectId,
+        BuildPlanId = BuildPlanId,
         Application = Application,
         Pipeline = Pipeline,
-        CloudAccountId = 1,
+        CloudAccountId = CloudAccountId,
         CloudAccountName = CloudAccount,
         Workload = new WorkloadRef(Namespace, Kind, Workload),
         Container = Container,
