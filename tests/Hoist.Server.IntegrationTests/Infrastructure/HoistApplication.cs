@@ -1,4 +1,3 @@
-extern alias sandbox;
 
 using System.Net.Http.Headers;
 using Hoist.Server.Data;
@@ -16,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using sandbox::Hoist.Sandbox;
+using Hoist.Sandbox;
 
 namespace Hoist.Server.IntegrationTests.Infrastructure;
 
