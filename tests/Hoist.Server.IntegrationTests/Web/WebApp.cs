@@ -1,5 +1,5 @@
-extern alias sandbox;
 using Hoist.Contracts;
+using Hoist.Sandbox;
 using Hoist.Server.BuildPlans;
 using Hoist.Server.CloudAccounts;
 using Hoist.Server.Data;
@@ -11,7 +11,6 @@ using Hoist.Server.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SandboxCluster = sandbox::Hoist.Sandbox.SandboxCluster;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
