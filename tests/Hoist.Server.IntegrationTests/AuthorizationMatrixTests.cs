@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Hoist.Contracts;
 using Hoist.Server.Credentials;
-using Hoist.Server.Releases;
 using Hoist.Server.Teams;
 using Hoist.Server.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -10,36 +9,59 @@ namespace Hoist.Server.IntegrationTests;
 
 public sealed class AuthorizationMatrixFixture : IAsyncLifetime
 {
+    // A workload only the read rows look at, so its pods stay put while other rows deploy.
+    const string Api = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: default}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata: {labels: {app: api}}
+            spec:
+              containers:
+              - {name: app, image: "registry.example.com/shop/api:1.0.0"}
+        """;
+
     int _counter;
 
     public HoistApplication App { get; } = new();
     public World World { get; private set; } = null!;
+    /// <summary>A succeeded release of web (rollback rows).</summary>
     public long ReleaseId { get; private set; }
+    /// <summary>A succeeded release of api (read rows) and one of its pods.</summary>
+    public long StableReleaseId { get; private set; }
+    public string PodName { get; private set; } = "";
 
     public int Next() => Interlocked.Increment(ref _counter);
 
     public async ValueTask InitializeAsync()
     {
-        World = await World.CreateAsync(App.Start());
-        ReleaseId = await NewReleaseAsync();
-        await App.DbAsync(async db =>
-        {
-            var release = await db.Set<Release>().SingleAsync(r => r.Id == ReleaseId);
-            release.ImageBefore = "registry.example.com/shop/web:1.0.0";
-            return await db.SaveChangesAsync();
-        });
-        // The event stream of that release ends, so that reading it returns.
-        App.Engine.Publish(ReleaseId, new ReleaseEventDto { Sequence = 1, At = DateTimeOffset.UtcNow, Type = "status", Status = ReleaseStatus.Succeeded, Message = "done" }, last: true);
+        World = await World.CreateAsync(App);
+        await App.Sandbox!.ApplyAsync(Api);
+        ReleaseId = await DeployAsync(World.Deploy(buildNumber: "seed-web"));
+        StableReleaseId = await DeployAsync(World.Deploy("registry.example.com/shop/api:1.1.0", buildNumber: "seed-api") with { ManifestName = "api" });
+        await App.Verdicts.WaitForAsync(ReleaseId, ReleaseStatus.Succeeded);
+        await App.Verdicts.WaitForAsync(StableReleaseId, ReleaseStatus.Succeeded);
+        using var owner = App.WithToken(World.Token("owner", "read"));
+        var runtime = await owner.GetFromJsonAsync<RuntimeDto>(ApiRoutes.ReleaseRuntime(StableReleaseId));
+        PodName = runtime!.Pods.First(p => p.IsNew).Name;
     }
 
-    /// <summary>A release of build-web, stored as the deploy API stores it.</summary>
-    public async Task<long> NewReleaseAsync()
+    async Task<long> DeployAsync(DeployRequest request)
     {
         using var client = App.WithToken(World.Token("owner", "deploy"));
-        var response = await client.PostAsJsonAsync(ApiRoutes.Deploys, World.Deploy(buildNumber: $"seed-{Next()}"));
+        var response = await client.PostAsJsonAsync(ApiRoutes.Deploys, request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<DeployAccepted>())!.ReleaseId;
     }
+
+    /// <summary>A release of db whose pods never become ready: it rolls out until cancelled (cancel rows).</summary>
+    public Task<long> NewStuckReleaseAsync() => DeployAsync(World.Deploy("postgres:unready", buildNumber: $"stuck-{Next()}") with
+    {
+        ManifestType = "StatefulSet", ManifestName = "db", ContainerName = "postgres",
+    });
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }
@@ -161,14 +183,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         ["POST deploys"] = new(Policy.Deploy, "POST /api/v1/deploys", (f, _) => Post(ApiRoutes.Deploys, f.World.Deploy(buildNumber: $"m{f.Next()}")),
             [Unauthorized, Forbidden, Accepted, Accepted, Forbidden, Accepted]),
         ["GET releases"] = new(Policy.Read, "GET /api/v1/releases/", (_, _) => Get(ApiRoutes.Releases), [Unauthorized, Forbidden, Ok, Ok, Ok, Ok]),
-        ["GET release"] = new(Policy.Read, "GET /api/v1/releases/{id:long}", (f, _) => Get(ApiRoutes.Release(f.ReleaseId)), [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
-        ["GET release events"] = new(Policy.Read, "GET /api/v1/releases/{id:long}/events", (f, _) => Get(ApiRoutes.ReleaseEvents(f.ReleaseId)), [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
-        ["GET release runtime"] = new(Policy.Read, "GET /api/v1/releases/{id:long}/runtime", (f, _) => Get(ApiRoutes.ReleaseRuntime(f.ReleaseId)), [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
-        ["GET release pod log"] = new(Policy.Read, "GET /api/v1/releases/{id:long}/runtime/pods/{pod}/log", (f, _) => Get(ApiRoutes.ReleasePodLog(f.ReleaseId, "web-7d9f8-abcde") + "?tail=5"),
+        ["GET release"] = new(Policy.Read, "GET /api/v1/releases/{id:long}", (f, _) => Get(ApiRoutes.Release(f.StableReleaseId)), [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
+        ["GET release events"] = new(Policy.Read, "GET /api/v1/releases/{id:long}/events", (f, _) => Get(ApiRoutes.ReleaseEvents(f.StableReleaseId)), [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
+        ["GET release runtime"] = new(Policy.Read, "GET /api/v1/releases/{id:long}/runtime", (f, _) => Get(ApiRoutes.ReleaseRuntime(f.StableReleaseId)), [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
+        ["GET release pod log"] = new(Policy.Read, "GET /api/v1/releases/{id:long}/runtime/pods/{pod}/log", (f, _) => Get(ApiRoutes.ReleasePodLog(f.StableReleaseId, f.PodName) + "?tail=5"),
             [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
         ["POST release rollback"] = new(Policy.Deploy, "POST /api/v1/releases/{id:long}/rollback", (f, _) => Post(ApiRoutes.ReleaseRollback(f.ReleaseId), null),
             [Unauthorized, Forbidden, Accepted, Accepted, NotFound, Accepted]),
-        ["POST release cancel"] = new(Policy.Deploy, "POST /api/v1/releases/{id:long}/cancel", async (f, _) => await Post(ApiRoutes.ReleaseCancel(await f.NewReleaseAsync()), null),
+        ["POST release cancel"] = new(Policy.Deploy, "POST /api/v1/releases/{id:long}/cancel", async (f, _) => await Post(ApiRoutes.ReleaseCancel(await f.NewStuckReleaseAsync()), null),
             [Unauthorized, Forbidden, Ok, Ok, NotFound, Ok]),
 
         ["GET audit"] = new(Policy.Manage, "GET /api/v1/audit/", (_, _) => Get("/api/v1/audit"), [Unauthorized, Forbidden, Forbidden, Ok, Ok, Ok]),

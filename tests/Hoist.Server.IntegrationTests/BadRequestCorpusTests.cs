@@ -11,7 +11,7 @@ public sealed class BadRequestCorpusFixture : IAsyncLifetime
     public HoistApplication App { get; } = new();
     public World World { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => World = await World.CreateAsync(App.Start());
+    public async ValueTask InitializeAsync() => World = await World.CreateAsync(App);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }

@@ -13,7 +13,7 @@ public sealed class DeployTests : IAsyncLifetime
     World _world = null!;
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _world = await World.CreateAsync(_app.Start());
+    public async ValueTask InitializeAsync() => _world = await World.CreateAsync(_app);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -26,7 +26,7 @@ public sealed class DeployTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deploy_ValidRequest_StoresQueuedReleaseAndWakesEngine()
+    public async Task Deploy_ValidRequest_StoresReleaseAndEngineRollsItOut()
     {
         var response = await DeployAsync(_world.Deploy());
 
@@ -37,9 +37,12 @@ public sealed class DeployTests : IAsyncLifetime
         accepted.ApiUrl.ShouldEndWith(ApiRoutes.Release(accepted.ReleaseId));
         accepted.EventsUrl.ShouldEndWith(ApiRoutes.ReleaseEvents(accepted.ReleaseId));
         response.Headers.Location!.ToString().ShouldBe(accepted.ApiUrl);
-        _app.Engine.Queued.ShouldContain(accepted.ReleaseId);
 
+        await _app.Verdicts.WaitForAsync(accepted.ReleaseId, ReleaseStatus.Succeeded);
+        (await _app.DeploymentImageAsync("web", "app")).ShouldBe("registry.example.com/shop/web:1.2.3");
+        (await _app.DeploymentImageAsync("web", "sidecar")).ShouldBe("registry.example.com/shop/proxy:1.0.0");
         var release = await _app.DbAsync(db => db.Set<Release>().SingleAsync(r => r.Id == accepted.ReleaseId, Ct));
+        release.ImageBefore.ShouldBe(SandboxManifests.InitialImage);
         release.ImageAfter.ShouldBe("registry.example.com/shop/web:1.2.3");
         release.Workload.ShouldBe(new WorkloadRef("default", WorkloadKind.Deployment, "web"));
         release.Container.ShouldBe("app");
@@ -59,7 +62,7 @@ public sealed class DeployTests : IAsyncLifetime
             PipelineName = $"shop-build-web-copy-{_world.Credential.Index}",
             Build = new BuildProvenance { ProjectName = "shop", JobId = "job-2", JobName = "build-web-copy", BuildNumber = "7" },
         };
-        var callsBefore = _app.Cluster.Calls;
+        var before = _app.Sandbox!.Stats.Snapshot();
 
         var response = await DeployAsync(request);
 
@@ -70,8 +73,8 @@ public sealed class DeployTests : IAsyncLifetime
         problem.Str("buildPlan").ShouldBe("build-web");
         problem.Str("field").ShouldBe("pipelineName");
         (await _app.ReleaseCountAsync()).ShouldBe(0);
-        _app.Cluster.Calls.ShouldBe(callsBefore);
-        _app.Engine.Queued.ShouldBeEmpty();
+        _app.Sandbox.Stats.Snapshot().ShouldBe(before);
+        (await _app.DeploymentImageAsync("web", "app")).ShouldBe(SandboxManifests.InitialImage);
         var refused = await _app.DbAsync(db => db.AuditEntries.SingleAsync(a => a.Action == AuditActions.DeployRefused, Ct));
         refused.Code.ShouldBe(ProblemCodes.CredentialBuildPlanMismatch);
         refused.Allowed.ShouldBeFalse();
@@ -172,7 +175,8 @@ public sealed class DeployTests : IAsyncLifetime
         ids.Select(a => a.ReleaseId).Distinct().ShouldHaveSingleItem();
         ids.Count(a => !a.Existing).ShouldBe(1);
         (await _app.ReleaseCountAsync()).ShouldBe(1);
-        _app.Engine.Queued.ShouldHaveSingleItem();
+        await _app.Verdicts.WaitForAsync(ids[0].ReleaseId, ReleaseStatus.Succeeded);
+        _app.Sandbox!.Stats.Count("patch", "deployments").ShouldBe(1);
     }
 
     [Fact]
@@ -257,20 +261,20 @@ public sealed class DeployTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deploy_WorkloadMissing_Refused422WithoutRelease()
+    public async Task Deploy_WorkloadMissing_Refused404WithoutRelease()
     {
         var response = await DeployAsync(_world.Deploy() with { ManifestName = "nope" });
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, ProblemCodes.WorkloadNotFound);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, ProblemCodes.WorkloadNotFound)).Str("field").ShouldBe("manifestName");
         (await _app.ReleaseCountAsync()).ShouldBe(0);
     }
 
     [Fact]
-    public async Task Deploy_NamespaceMissing_Refused422()
+    public async Task Deploy_NamespaceMissing_Refused404()
     {
         var response = await DeployAsync(_world.Deploy() with { Namespace = "nowhere" });
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, ProblemCodes.NamespaceNotFound);
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, ProblemCodes.NamespaceNotFound);
     }
 
     [Fact]
@@ -281,6 +285,7 @@ public sealed class DeployTests : IAsyncLifetime
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, ProblemCodes.ContainerNotFound);
         problem.GetProperty("expected").EnumerateArray().Select(e => e.GetString()).ShouldBe(["app", "sidecar"]);
         problem.Str("detail")!.ShouldContain("app, sidecar");
+        (await _app.ReleaseCountAsync()).ShouldBe(0);
     }
 
     [Fact]
@@ -292,13 +297,13 @@ public sealed class DeployTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deploy_ClusterUnreachable_Refused503WithoutRelease()
+    public async Task Deploy_ClusterUnreachable_Refused502WithoutRelease()
     {
-        _app.Cluster.Reachable = false;
+        await _app.Sandbox!.DisposeAsync();
 
         var response = await DeployAsync(_world.Deploy());
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, ProblemCodes.ClusterUnreachable);
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway, ProblemCodes.ClusterUnreachable);
         (await _app.ReleaseCountAsync()).ShouldBe(0);
     }
 

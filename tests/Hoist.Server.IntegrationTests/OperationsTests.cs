@@ -11,7 +11,7 @@ public sealed class OperationsTests : IAsyncLifetime
     World _world = null!;
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _world = await World.CreateAsync(_app.Start());
+    public async ValueTask InitializeAsync() => _world = await World.CreateAsync(_app);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -28,9 +28,11 @@ public sealed class OperationsTests : IAsyncLifetime
     public async Task Metrics_CountDeploysVerdictsAndApiLatency()
     {
         var deployer = _app.WithToken(_world.Token("member", "deploy"));
-        var accepted = await (await deployer.PostAsJsonAsync(ApiRoutes.Deploys, _world.Deploy(), Ct)).Content.ReadFromJsonAsync<DeployAccepted>(Ct);
+        var accepted = await (await deployer.PostAsJsonAsync(ApiRoutes.Deploys, _world.Deploy("registry.example.com/shop/web:unready"), Ct))
+            .Content.ReadFromJsonAsync<DeployAccepted>(Ct);
         await deployer.PostAsJsonAsync(ApiRoutes.Deploys, _world.Deploy() with { CredentialId = new string('0', 32) }, Ct);
-        await deployer.PostAsync(ApiRoutes.ReleaseCancel(accepted!.ReleaseId), null, Ct);
+        (await deployer.PostAsync(ApiRoutes.ReleaseCancel(accepted!.ReleaseId), null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await _app.Verdicts.WaitForAsync(accepted.ReleaseId, ReleaseStatus.Cancelled);
 
         var response = await _app.Anonymous().GetAsync("/metrics", Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);

@@ -18,7 +18,7 @@ public sealed class PostgresTests
     {
         Assert.SkipWhen(string.IsNullOrWhiteSpace(ConnectionString), "HOIST_TEST_POSTGRES is not set; no PostgreSQL to test against.");
         var app = new HoistApplication(ConnectionString);
-        return (app, await World.CreateAsync(app.Start()));
+        return (app, await World.CreateAsync(app));
     }
 
     [Fact]
@@ -37,6 +37,7 @@ public sealed class PostgresTests
         retried.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await copied.ShouldBeProblemAsync(HttpStatusCode.Forbidden, ProblemCodes.CredentialBuildPlanMismatch)).Str("title").ShouldBe("凭据错误：构建计划越权");
         (await app.ReleaseCountAsync()).ShouldBe(1);
+        await app.Verdicts.WaitForAsync((await accepted.Content.ReadFromJsonAsync<DeployAccepted>(Ct))!.ReleaseId, ReleaseStatus.Succeeded);
     }
 
     [Fact]
@@ -55,6 +56,9 @@ public sealed class PostgresTests
 
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Accepted || r.StatusCode == HttpStatusCode.OK);
         (await app.ReleaseCountAsync()).ShouldBe(1);
+        var id = (await responses[0].Content.ReadFromJsonAsync<DeployAccepted>(Ct))!.ReleaseId;
+        await app.Verdicts.WaitForAsync(id, ReleaseStatus.Succeeded);
+        app.Sandbox!.Stats.Count("patch", "deployments").ShouldBe(1);
     }
 
     [Fact]
@@ -64,8 +68,11 @@ public sealed class PostgresTests
         await using var _ = app;
         var owner = await app.LoginAsync("owner", World.Password);
         var deployer = app.WithToken(world.Token("member", "deploy"));
-        var accepted = await (await deployer.PostAsJsonAsync(ApiRoutes.Deploys, world.Deploy(), Ct)).Content.ReadFromJsonAsync<DeployAccepted>(Ct);
-        await deployer.PostAsync(ApiRoutes.ReleaseCancel(accepted!.ReleaseId), null, Ct);
+        var done = await (await deployer.PostAsJsonAsync(ApiRoutes.Deploys, world.Deploy(buildNumber: "1"), Ct)).Content.ReadFromJsonAsync<DeployAccepted>(Ct);
+        await app.Verdicts.WaitForAsync(done!.ReleaseId, ReleaseStatus.Succeeded);
+        (await app.DeploymentImageAsync("web", "app")).ShouldBe("registry.example.com/shop/web:1.2.3");
+        var stuck = await (await deployer.PostAsJsonAsync(ApiRoutes.Deploys, world.Deploy("registry.example.com/shop/web:unready"), Ct)).Content.ReadFromJsonAsync<DeployAccepted>(Ct);
+        (await deployer.PostAsync(ApiRoutes.ReleaseCancel(stuck!.ReleaseId), null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var connection = await app.Services.GetRequiredService<IClusterConnectionSource>().GetAsync(world.Account.Account.Id, Ct);
         var list = await deployer.GetFromJsonAsync<ReleaseListDto>($"{ApiRoutes.Releases}?status=Cancelled&project=shop", Ct);
@@ -78,6 +85,7 @@ public sealed class PostgresTests
         list!.Items.ShouldHaveSingleItem().Status.ShouldBe(ReleaseStatus.Cancelled);
         audit.ShouldContain("deploy.accepted");
         metrics.ShouldContain("hoist_releases{status=\"Cancelled\"} 1");
+        metrics.ShouldContain("hoist_releases{status=\"Succeeded\"} 1");
         (await owner.GetAsync($"/api/v1/cloud-accounts/{world.Account.Account.Id}/namespaces/default/workloads/Deployment/web/containers", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }

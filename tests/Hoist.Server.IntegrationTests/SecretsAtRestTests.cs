@@ -15,7 +15,7 @@ public sealed class SecretsAtRestTests
     public async Task Secrets_AfterUse_NowhereInDatabaseFilesOrLogs()
     {
         await using var app = new HoistApplication();
-        var world = await World.CreateAsync(app.Start());
+        var world = await World.CreateAsync(app);
         var owner = await app.LoginAsync("owner", World.Password);
         var certAccount = await owner.PostAsJsonAsync($"/api/v1/teams/{world.Team.Id}/cloud-accounts", new
         {
@@ -23,7 +23,7 @@ public sealed class SecretsAtRestTests
             kubeconfig = Samples.Kubeconfig($"    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n    client-key-data: {ClientKey}"),
         }, Ct);
         var tokenAccount = await owner.PostAsJsonAsync($"/api/v1/teams/{world.Team.Id}/cloud-accounts",
-            new { name = "sa", server = "https://k8s.example.com", token = ServiceAccountToken }, Ct);
+            new { name = "sa", server = "https://127.0.0.1:1", token = ServiceAccountToken }, Ct);
         certAccount.StatusCode.ShouldBe(HttpStatusCode.Created);
         tokenAccount.StatusCode.ShouldBe(HttpStatusCode.Created);
         var deploy = await app.WithToken(world.Token("member", "deploy")).PostAsJsonAsync(ApiRoutes.Deploys, world.Deploy(buildNumber: "1"), Ct);

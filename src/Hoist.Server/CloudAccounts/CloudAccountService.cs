@@ -212,6 +212,10 @@ public sealed partial class CloudAccountService(
         {
             return Unreachable(account.Name, e.Message);
         }
+        catch (ClusterRequestException e)
+        {
+            return Unreachable(account.Name, e.Message);
+        }
     }
 
     /// <summary>Runs the connection check and stores status, reason and version on the account.</summary>
@@ -225,6 +229,10 @@ public sealed partial class CloudAccountService(
             check = await gateways.Get(account.Id, connection).CheckAsync(timeout.Token);
         }
         catch (ClusterUnreachableException e)
+        {
+            check = new ConnectionCheck(false, null, e.Message, []);
+        }
+        catch (ClusterRequestException e)
         {
             check = new ConnectionCheck(false, null, e.Message, []);
         }
@@ -301,8 +309,9 @@ public sealed partial class CloudAccountService(
     static ApiProblem Unreadable() => new(StatusCodes.Status409Conflict, ProblemCodes.Conflict, "Cloud account unreadable",
         "The stored connection cannot be decrypted (the key ring changed); save the cloud account again.");
 
+    /// <summary>502 like the engine's target validation: the cluster, not Hoist, failed.</summary>
     internal static ApiProblem Unreachable(string account, string reason) =>
-        new(StatusCodes.Status503ServiceUnavailable, ProblemCodes.ClusterUnreachable, "Cluster unreachable",
+        new(StatusCodes.Status502BadGateway, ProblemCodes.ClusterUnreachable, "Cluster unreachable",
             $"Cloud account '{account}': {InputRules.Sanitize(reason, 300)}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection check of cloud account {CloudAccountId} failed with {ExceptionType}")]

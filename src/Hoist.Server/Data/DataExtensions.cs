@@ -21,7 +21,6 @@ public static class DataExtensions
                 options.UseNpgsql(hoist.PostgresConnectionString);
             else
                 options.UseSqlite(SqliteConnectionString(hoist));
-            options.AddInterceptors(sp.GetRequiredService<Metrics.ReleaseVerdictInterceptor>());
         });
         services.AddDataProtection()
             .SetApplicationName("Hoist")

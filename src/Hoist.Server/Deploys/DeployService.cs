@@ -28,8 +28,7 @@ public sealed partial class DeployService(
     HoistDb db,
     Access access,
     AuditLog audit,
-    IClusterConnectionSource connections,
-    IClusterGatewayFactory gateways,
+    IReleaseTargetValidator validator,
     IReleaseNotifier notifier,
     HoistMetrics metrics,
     TimeProvider time,
@@ -38,6 +37,7 @@ public sealed partial class DeployService(
     public const string PatchImage = "PATCH_IMAGE";
     public const int MinTimeoutSeconds = 10;
     public const int MaxTimeoutSeconds = 6 * 3600;
+    public const int MaxImageLength = 512;
 
     sealed record Bound(DeployCredential Credential, Project Project, BuildPlan Plan, string Pipeline, string Application);
 
@@ -166,7 +166,7 @@ public sealed partial class DeployService(
         if (c.WorkloadName is not null && r.ManifestName is not null && r.ManifestName != c.WorkloadName) return Violation("manifestName", c.WorkloadName);
         if (c.Container is not null && r.ContainerName is not null && r.ContainerName != c.Container) return Violation("containerName", c.Container);
         var prefixes = c.ImagePrefixList;
-        if (prefixes.Count > 0 && ImageReference.TryParse(r.Image, out var image) && !prefixes.Any(image!.IsUnder))
+        if (prefixes.Count > 0 && ImageReference.TryParse(r.Image, out var image, out _) && !prefixes.Any(image.IsUnder))
             return Violation("image", prefixes);
         return null;
 
@@ -184,10 +184,10 @@ public sealed partial class DeployService(
                 $"'deployType' must be {PatchImage}.") { Field = "deployType", Expected = new[] { PatchImage } };
         if (InputRules.DisplayName("application", r.Application) is { } badApp) return badApp;
         if (InputRules.DisplayName("pipelineName", r.PipelineName, 210) is { } badPipeline) return badPipeline;
-        if (InputRules.Text("image", r.Image, ImageReference.MaxLength) is { } badImage) return badImage;
-        if (!ImageReference.TryParse(r.Image, out var image))
+        if (InputRules.Text("image", r.Image, MaxImageLength) is { } badImage) return badImage;
+        if (!ImageReference.TryParse(r.Image, out var image, out var why))
             return new ApiProblem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.InvalidImageReference, "Invalid image reference",
-                "'image' is not a valid image reference ([registry[:port]/]repository[:tag][@digest], repository in lower case).") { Field = "image" };
+                $"'image' is not a valid image reference: {why}.") { Field = "image" };
         if (InputRules.Identifier("cloudAccountName", r.CloudAccountName) is { } badAccount) return badAccount;
         if (InputRules.DnsLabel("namespace", r.Namespace) is { } badNs) return badNs;
         var kind = WorkloadKindInput.Parse("manifestType", r.ManifestType);
@@ -220,37 +220,23 @@ public sealed partial class DeployService(
     /// <summary>The engine's synchronous validation: namespace, workload and container exist. Reads only.</summary>
     async Task<ApiProblem?> ValidateAgainstClusterAsync(Target t, CancellationToken ct)
     {
-        var source = await connections.GetAsync(t.Account.Id, ct);
-        if (source is null)
-            return CloudAccountService.Unreachable(t.Account.Name, "the stored connection cannot be read; save the cloud account again.");
-        IReadOnlyList<ContainerInfo>? containers;
-        try
+        var check = await validator.ValidateAsync(t.Account.Id, t.Workload.Namespace, t.Workload.Kind.ToString(), t.Workload.Name, t.Container,
+            t.Image.ToString(), ct);
+        if (check.Problem is not { } p) return null;
+        return new ApiProblem(p.Status, p.Code, p.Title, p.Detail)
         {
-            var gateway = gateways.Get(t.Account.Id, source.Value.Connection);
-            containers = await gateway.GetContainersAsync(t.Workload, ct);
-            if (containers is null)
+            Field = p.Code switch
             {
-                var namespaces = await gateway.ListNamespacesAsync(ct);
-                return namespaces.Contains(t.Workload.Namespace)
-                    ? new ApiProblem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.WorkloadNotFound, "Workload not found",
-                        $"There is no {t.Workload.Kind} '{t.Workload.Name}' in namespace '{t.Workload.Namespace}' of cloud account '{t.Account.Name}'.")
-                    { Field = "manifestName" }
-                    : new ApiProblem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.NamespaceNotFound, "Namespace not found",
-                        $"Cloud account '{t.Account.Name}' has no namespace '{t.Workload.Namespace}'.") { Field = "namespace" };
-            }
-        }
-        catch (ClusterUnreachableException e)
-        {
-            return CloudAccountService.Unreachable(t.Account.Name, e.Message);
-        }
-        if (!containers.Any(c => c.Name == t.Container))
-        {
-            var names = containers.Select(c => c.Name).ToList();
-            return new ApiProblem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.ContainerNotFound, "Container not found",
-                $"{t.Workload.Kind} '{t.Workload.Name}' has no container '{t.Container}'; it has: {string.Join(", ", names.Select(n => InputRules.Sanitize(n, 63)))}.")
-            { Field = "containerName", Expected = names };
-        }
-        return null;
+                ProblemCodes.NamespaceNotFound => "namespace",
+                ProblemCodes.WorkloadNotFound => "manifestName",
+                ProblemCodes.ContainerNotFound => "containerName",
+                ProblemCodes.InvalidImageReference => "image",
+                ProblemCodes.UnsupportedWorkloadKind => "manifestType",
+                ProblemCodes.CloudAccountNotFound => "cloudAccountName",
+                _ => null,
+            },
+            Expected = p.Available,
+        };
     }
 
     async Task<Outcome<DeployResult>?> ExistingAsync(List<string> keys, string parameters, string baseUrl, CancellationToken ct)

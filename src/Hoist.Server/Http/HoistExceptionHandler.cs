@@ -23,8 +23,9 @@ sealed partial class HoistExceptionHandler(IProblemDetailsService problems, ILog
             BadHttpRequestException bad => FromBadRequest(bad),
             InvalidReleaseTransitionException t => new ApiProblem(StatusCodes.Status409Conflict, ProblemCodes.InvalidTransition,
                 "Invalid release transition", $"The release is {t.From} and cannot become {t.To}."),
-            ClusterUnreachableException => new ApiProblem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.ClusterUnreachable,
-                "Cluster unreachable", "The cluster of this cloud account could not be reached. Try again later or check the cloud account."),
+            ReleaseCommandException c => new ApiProblem(c.Status, c.Code, "Not possible", InputRules.Sanitize(c.Message, 300)),
+            ClusterUnreachableException or ClusterRequestException => new ApiProblem(StatusCodes.Status502BadGateway, ProblemCodes.ClusterUnreachable,
+                "Cluster unreachable", "The cluster of this cloud account could not be reached or refused the request. Try again later or check the cloud account."),
             _ => null,
         };
         if (problem is null)

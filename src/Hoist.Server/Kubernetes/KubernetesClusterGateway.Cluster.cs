@@ -169,14 +169,13 @@ public sealed partial class KubernetesClusterGateway
         };
     }
 
-    /// <summary>One snapshot of a workload (lists only, no watch), for the runtime page.</summary>
+    /// <summary>One snapshot of a workload from lists only (no watch), for the runtime page.</summary>
     sealed class RuntimeReader(KubernetesClusterGateway gateway, IKubernetes client, WorkloadRef target) : IAsyncEnumerable<RolloutSnapshot>
     {
         public async IAsyncEnumerator<RolloutSnapshot> GetAsyncEnumerator(CancellationToken ct = default)
         {
-            // A rollout watch stopped after its first snapshot reads exactly what a list-based view needs.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            await foreach (var s in new RolloutWatch(gateway, client, target, allEvents: true).RunAsync(stop.Token))
+            // The rollout informer in list-only mode reads exactly what the view needs, with the same projection.
+            await foreach (var s in new RolloutWatch(gateway, client, target, allEvents: true, listOnly: true).RunAsync(ct))
             {
                 yield return s;
                 yield break;

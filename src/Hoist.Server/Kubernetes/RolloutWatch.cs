@@ -24,7 +24,6 @@ public sealed partial class KubernetesClusterGateway
     internal Task<T?> CallForWatchAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken ct) where T : class => CallAsync(what, call, ct);
 
     internal static bool IsTransientError(Exception e, CancellationToken ct) => IsTransient(e, ct);
-    internal static int? StatusCodeOf(Exception e) => StatusOf(e);
     internal Exception MapError(string what, Exception e, CancellationToken ct) => Map(what, e, ct);
     internal static string DescribeError(Exception e) => Describe(e);
 
@@ -62,7 +61,7 @@ public sealed partial class KubernetesClusterGateway
 /// feeding one queue so that the cache is changed by one reader. Each loop resumes a dropped watch from its
 /// last resourceVersion and relists after 410 Gone, so no transition is ever missed; nothing is polled.
 /// </summary>
-sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, WorkloadRef target, bool allEvents = false)
+sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, WorkloadRef target, bool allEvents = false, bool listOnly = false)
 {
     enum Source { Workload, Pods, Revisions, Events }
 
@@ -205,6 +204,7 @@ sealed class RolloutWatch(KubernetesClusterGateway gateway, IKubernetes client, 
                     var items = listed?.Items?.Cast<IKubernetesObject<V1ObjectMeta>>().ToList() ?? [];
                     gateway.LogListed(what, source.ToString(), items.Count);
                     await into.WriteAsync(new Reset(source, items), ct);
+                    if (listOnly) return;
                     if (rv is null) throw new ClusterUnreachableException($"list {what}: no resourceVersion");
                 }
 

@@ -4,7 +4,6 @@ using Hoist.Contracts;
 using Hoist.Server.Data;
 using Hoist.Server.Releases;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Hoist.Server.Metrics;
 
@@ -12,7 +11,7 @@ namespace Hoist.Server.Metrics;
 public sealed class HoistMetrics
 {
     public Counter DeployRequests { get; } = new("hoist_deploy_requests_total", "Deploy calls by result: accepted, existing (a retry), or the refusal code.", "result");
-    public Counter Verdicts { get; } = new("hoist_release_verdicts_total", "Releases that reached a terminal state, by outcome (a rolled-back release counts as Failed and as RolledBack).", "outcome");
+    public Counter Verdicts { get; } = new("hoist_release_verdicts_total", "Releases that reached a verdict, by outcome.", "outcome");
     public Histogram VerdictLatency { get; } = new("hoist_release_verdict_seconds", "Time from a release's creation to its verdict.",
         [1, 5, 10, 30, 60, 120, 300, 600, 1200, 3600], "outcome");
     public Histogram HttpLatency { get; } = new("hoist_http_request_duration_seconds", "API latency by route and status.",
@@ -40,63 +39,11 @@ public sealed class HoistMetrics
     }
 }
 
-/// <summary>
-/// Observes verdicts where they are stored: whatever part of the server moves a release to a terminal state
-/// through HoistDb, the verdict is counted once the save succeeds.
-/// </summary>
-public sealed class ReleaseVerdictInterceptor(HoistMetrics metrics) : SaveChangesInterceptor
+/// <summary>The engine tells every <see cref="IReleaseObserver"/> of each verdict right after storing it.</summary>
+sealed class VerdictMetrics(HoistMetrics metrics) : IReleaseObserver
 {
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<(ReleaseStatus, TimeSpan)>> Pending = new();
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Collect(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Flush(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Flush(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData)
-    {
-        if (eventData.Context is { } c) Pending.Remove(c);
-    }
-
-    static void Collect(DbContext? context)
-    {
-        if (context is null) return;
-        List<(ReleaseStatus, TimeSpan)>? found = null;
-        foreach (var entry in context.ChangeTracker.Entries<Release>())
-        {
-            var release = entry.Entity;
-            var changed = entry.State == EntityState.Added || (entry.State == EntityState.Modified && entry.Property(r => r.Status).IsModified);
-            if (!changed || !release.Status.IsTerminal()) continue;
-            (found ??= []).Add((release.Status, (release.FinishedAt ?? release.CreatedAt) - release.CreatedAt));
-        }
-        if (found is not null) Pending.AddOrUpdate(context, found);
-    }
-
-    void Flush(DbContext? context)
-    {
-        if (context is null || !Pending.TryGetValue(context, out var found)) return;
-        Pending.Remove(context);
-        foreach (var (status, latency) in found) metrics.Verdict(status, latency);
-    }
+    public void VerdictReached(Release release) =>
+        metrics.Verdict(release.Status, (release.FinishedAt ?? release.CreatedAt) - release.CreatedAt);
 }
 
 /// <summary>API latency per route template (bounded label values: never the raw path).</summary>

@@ -1,4 +1,5 @@
 using Hoist.Server.Data;
+using Hoist.Server.Releases;
 
 namespace Hoist.Server.Metrics;
 
@@ -7,7 +8,7 @@ public static class MetricsApi
     public static IServiceCollection AddHoistMetrics(this IServiceCollection services)
     {
         services.AddSingleton<HoistMetrics>();
-        services.AddSingleton<ReleaseVerdictInterceptor>();
+        services.AddSingleton<IReleaseObserver, VerdictMetrics>();
         return services;
     }
 

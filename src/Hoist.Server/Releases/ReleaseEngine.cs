@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Hoist.Server.Releases;
 
 /// <summary>A command on a release that cannot be done (unknown release, nothing to roll back).</summary>
-public sealed class ReleaseCommandException(string code, int status, string message) : Exception(message)
+public sealed class ReleaseCommandException(string code, int status, string message) : InvalidOperationException(message)
 {
     public string Code { get; } = code;
     public int Status { get; } = status;

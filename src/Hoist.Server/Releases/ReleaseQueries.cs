@@ -56,7 +56,8 @@ public sealed class ReleaseQueries(HoistDb db, Access access)
     /// <summary>The release when the actor works in its project; "not found" otherwise (existence is not revealed).</summary>
     public async Task<Outcome<Release>> FindAsync(Actor actor, long id, CancellationToken ct)
     {
-        var release = await db.Set<Release>().AsNoTracking().Include(r => r.Transitions).FirstOrDefaultAsync(r => r.Id == id, ct);
+        var release = await db.Set<Release>().AsNoTracking().Include(r => r.Transitions).Include(r => r.Pods).AsSplitQuery()
+            .FirstOrDefaultAsync(r => r.Id == id, ct);
         if (release is null) return ApiProblem.NotFound("This release");
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == release.ProjectId, ct);
         if (project is null || !await access.WorksInProjectAsync(actor, project, ct)) return ApiProblem.NotFound("This release");
@@ -105,6 +106,7 @@ public sealed class ReleaseQueries(HoistDb db, Access access)
             Transitions = withTransitions
                 ? r.Transitions.OrderBy(t => t.Id).Select(t => new ReleaseTransitionDto(t.From, t.To, t.At, t.Message)).ToList()
                 : [],
+            Pods = withTransitions ? r.Pods.OrderBy(p => p.Id).Select(p => p.ToDto()).ToList() : [],
         }).ToList();
     }
 }

@@ -85,6 +85,9 @@ public sealed class ReleaseStore(IServiceScopeFactory scopes, ReleaseEventHub hu
     public Task<Release> CreateRollbackAsync(Release original, ReleaseSpec rollback, IReadOnlyList<NewReleaseEvent>? events, CancellationToken ct) =>
         WriteAsync(async (db, added, c) =>
         {
+            // Two rollback requests for one release make one rollback: the second finds the first's.
+            var existing = await db.Releases.Where(r => r.Id == original.Id).Select(r => r.RolledBackById).FirstOrDefaultAsync(c);
+            if (existing is { } id) return await db.Releases.AsNoTracking().FirstAsync(r => r.Id == id, c);
             Track(db, original);
             await AddEventsAsync(db, original, events ?? [], added, c);
             var now = time.GetUtcNow();

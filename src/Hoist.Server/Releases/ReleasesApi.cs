@@ -71,9 +71,9 @@ public static class ReleasesApi
         {
             rollback = await commands.RollbackAsync(id, actor.UserId, ct);
         }
-        catch (InvalidOperationException e) when (e is not InvalidReleaseTransitionException)
+        catch (ReleaseCommandException e)
         {
-            return NotNow("rolled back", e).ToResult();
+            return NotNow(e).ToResult();
         }
         await audit.RecordAsync(actor, AuditActions.ReleaseRollback, projectId: found.Value!.ProjectId, target: ("release", id.ToString(CultureInfo.InvariantCulture)),
             detail: $"rollback release {rollback.Id}", ct: ct);
@@ -91,9 +91,9 @@ public static class ReleasesApi
         {
             await commands.CancelAsync(id, actor.Name, ct);
         }
-        catch (InvalidOperationException e) when (e is not InvalidReleaseTransitionException)
+        catch (ReleaseCommandException e)
         {
-            return NotNow("cancelled", e).ToResult();
+            return NotNow(e).ToResult();
         }
         await audit.RecordAsync(actor, AuditActions.ReleaseCancel, projectId: found.Value!.ProjectId, target: ("release", id.ToString(CultureInfo.InvariantCulture)), ct: ct);
         return (await releases.GetAsync(actor, id, DeploysApi.BaseUrl(http, options.Value), ct)).ToOk();
@@ -115,7 +115,7 @@ public static class ReleasesApi
                 ? new RuntimeDto { ReleaseId = id, Workload = WorkloadOf(release), Exists = false }
                 : runtime with { ReleaseId = id });
         }
-        catch (ClusterUnreachableException e)
+        catch (Exception e) when (e is ClusterUnreachableException or ClusterRequestException)
         {
             return CloudAccounts.CloudAccountService.Unreachable(release.CloudAccountName, e.Message).ToResult();
         }
@@ -147,7 +147,7 @@ public static class ReleasesApi
             var log = await gateway.Value.GetLogTailAsync(release.Namespace, pod, c, tail ?? 100, ct);
             return log is null ? ApiProblem.NotFound($"Pod '{pod}'").ToResult() : TypedResults.Ok(log);
         }
-        catch (ClusterUnreachableException e)
+        catch (Exception e) when (e is ClusterUnreachableException or ClusterRequestException)
         {
             return CloudAccounts.CloudAccountService.Unreachable(release.CloudAccountName, e.Message).ToResult();
         }
@@ -164,8 +164,8 @@ public static class ReleasesApi
 
     static WorkloadRefDto WorkloadOf(Release r) => new(r.CloudAccountName, r.Namespace, r.Kind.ToString(), r.WorkloadName, r.Container);
 
-    static ApiProblem NotNow(string what, InvalidOperationException e) =>
-        new(StatusCodes.Status409Conflict, ProblemCodes.InvalidTransition, "Not possible now", $"The release cannot be {what} now: {InputRules.Sanitize(e.Message, 300)}");
+    // The engine's refusals carry their own code and status (404 unknown release, 409 nothing to roll back).
+    static ApiProblem NotNow(ReleaseCommandException e) => new(e.Status, e.Code, "Not possible now", InputRules.Sanitize(e.Message, 300));
 }
 
 /// <summary>

@@ -1,10 +1,9 @@
-
 using System.Net.Http.Headers;
 using Hoist.Server.Data;
+using k8s;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Hoist.Server.Setup;
-using Hoist.Server.IntegrationTests.Fakes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,7 +23,8 @@ namespace Hoist.Server.IntegrationTests.Infrastructure;
 /// fresh PostgreSQL database). Tests replace services with <see cref="ConfigureServices"/> and settings with
 /// <see cref="Settings"/> before the first client is created; logs are captured in <see cref="Logs"/> and the
 /// console of the first-start admin bootstrap in <see cref="Console"/>.
-/// By default the cluster and the engine are the hand-written fakes in <see cref="Cluster"/> and <see cref="Engine"/>.
+/// The server runs its real release engine and Kubernetes gateway; <see cref="UseSandboxAsync"/> gives it a
+/// sandbox cluster to talk to (<see cref="World"/> does that), and <see cref="Verdicts"/> hears every verdict.
 /// </summary>
 public sealed class HoistApplication : WebApplicationFactory<Program>
 {
@@ -38,6 +38,8 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
         DataDir = Path.Combine(Path.GetTempPath(), "hoist-test-" + Guid.NewGuid().ToString("N"));
         Settings["Hoist:DataDir"] = DataDir;
         Settings["HOIST_ADMIN_PASSWORD"] = AdminPassword;
+        // The gateway's back-off between retries of transient cluster errors; the sandbox answers in microseconds.
+        Settings["Kubernetes:RetryDelay"] = "00:00:00.020";
         if (postgresConnectionString is not null)
         {
             _postgresDatabase = "hoist_test_" + Guid.NewGuid().ToString("N")[..12];
@@ -52,10 +54,9 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; } = new();
     public CapturingLoggerProvider Logs { get; } = new();
     public StringWriter Console { get; } = new();
-    public FakeCluster Cluster { get; } = new();
-    public FakeReleaseEngine Engine { get; } = new();
+    public VerdictWaiter Verdicts { get; } = new();
 
-    /// <summary>When set (<see cref="UseSandboxAsync"/>), the server runs its real gateway and engine against it; no fakes.</summary>
+    /// <summary>The cluster the test's cloud accounts point at (<see cref="UseSandboxAsync"/>).</summary>
     public SandboxCluster? Sandbox { get; private set; }
 
     /// <summary>
@@ -94,18 +95,7 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000);
             services.RemoveAll<BootstrapConsole>();
             services.AddSingleton(new BootstrapConsole(Console));
-            if (Sandbox is null)
-            {
-                services.RemoveAll<IClusterGatewayFactory>();
-                services.AddSingleton<IClusterGatewayFactory>(Cluster);
-                Engine.Services = () => Services;
-                services.RemoveAll<IReleaseNotifier>();
-                services.RemoveAll<IReleaseEventFeed>();
-                services.RemoveAll<IReleaseCommands>();
-                services.AddSingleton<IReleaseNotifier>(Engine);
-                services.AddSingleton<IReleaseEventFeed>(Engine);
-                services.AddSingleton<IReleaseCommands>(Engine);
-            }
+            services.AddSingleton<IReleaseObserver>(Verdicts);
             foreach (var configure in _services) configure(services);
         });
     }
@@ -146,6 +136,17 @@ public sealed class HoistApplication : WebApplicationFactory<Program>
     }
 
     public Task<int> ReleaseCountAsync() => DbAsync(db => db.Set<Release>().CountAsync());
+
+    /// <summary>A Kubernetes client for the sandbox, to look at (or change) the cluster behind the server's back.</summary>
+    public k8s.Kubernetes SandboxClient() => new(Sandbox!.ClientConfiguration());
+
+    /// <summary>The image a container of a sandbox Deployment's pod template has now.</summary>
+    public async Task<string?> DeploymentImageAsync(string name, string container, string ns = "default")
+    {
+        using var client = SandboxClient();
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: TestContext.Current.CancellationToken);
+        return deployment.Spec.Template.Spec.Containers.FirstOrDefault(c => c.Name == container)?.Image;
+    }
 
     /// <summary>Starts the server (if not yet) so that <see cref="WebApplicationFactory{TEntryPoint}.Services"/> is usable.</summary>
     public HoistApplication Start()

@@ -10,8 +10,9 @@ using Hoist.Server.Tokens;
 namespace Hoist.Server.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A seeded world: team "acme" (owner, a plain member, a member granted DeploySettings) with project "shop",
-/// build plan "build-web" and its copy, cloud account "prod" with a Deployment web (containers app, sidecar),
+/// A seeded world on a sandbox cluster: team "acme" (owner, a plain member, a member granted DeploySettings) with
+/// project "shop", build plan "build-web" and its copy, cloud account "prod" (the sandbox) with Deployment web
+/// (containers app, sidecar) and StatefulSet db (postgres),
 /// a credential for build-web; and team "other" whose owner is the outsider. Tokens per user and scope.
 /// </summary>
 public sealed class World
@@ -33,18 +34,13 @@ public sealed class World
 
     public string Token(string user, string scope) => Tokens[$"{user}:{scope}"];
 
+    /// <summary>Gives the server a sandbox cluster (unless it has one), starts it, applies the shop workloads and seeds.</summary>
     public static async Task<World> CreateAsync(HoistApplication app)
     {
-        if (app.Sandbox is { } sandbox)
-        {
-            await sandbox.ApplyAsync(SandboxManifests.Shop, TestContext.Current.CancellationToken);
-        }
-        else
-        {
-            app.Cluster.AddWorkload("default", WorkloadKind.Deployment, "web", "app", "sidecar");
-            app.Cluster.AddWorkload("default", WorkloadKind.StatefulSet, "db", "postgres");
-        }
-        var prod = app.Sandbox is null ? Samples.KubeconfigAccount("prod") : new CloudAccountRequest { Name = "prod", Kubeconfig = app.Sandbox.KubeconfigYaml() };
+        if (app.Sandbox is null) await app.UseSandboxAsync();
+        app.Start();
+        await app.Sandbox!.ApplyAsync(SandboxManifests.Shop, TestContext.Current.CancellationToken);
+        var prod = new CloudAccountRequest { Name = "prod", Kubeconfig = app.Sandbox.KubeconfigYaml() };
         return await app.SeedAsync(async s =>
         {
             foreach (var u in new[] { "owner", "member", "deployer", "outsider", "stranger" })
@@ -100,14 +96,14 @@ public static class Samples
     public const string KubeconfigToken = "kubeconfig-token-6f1c2e0b9d4a47d3";
     public const string ClientKeyData = "Y2xpZW50LWtleS1kYXRhLXNlY3JldC1mb3ItdGVzdHM=";
 
-    public static string Kubeconfig(string userBlock = $"    token: {KubeconfigToken}", string clusterExtra = "") => $"""
+    /// <summary>A kubeconfig for a cluster nobody listens on (port 1): checks of it fail fast with "connection refused".</summary>
+    public static string Kubeconfig(string userBlock = $"    token: {KubeconfigToken}", string clusterExtra = "", string server = "https://127.0.0.1:1") => $"""
         apiVersion: v1
         kind: Config
         clusters:
         - name: sandbox
           cluster:
-            server: https://127.0.0.1:6443
-            certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t
+            server: {server}
         {clusterExtra}
         contexts:
         - name: sandbox

@@ -1,8 +1,10 @@
+extern alias sandbox;
+
 using System.Text.Json.Nodes;
 using Hoist.Contracts;
-using Hoist.Sandbox;
-using Hoist.Sandbox.Api;
-using Hoist.Sandbox.Store;
+using sandbox::Hoist.Sandbox;
+using sandbox::Hoist.Sandbox.Api;
+using sandbox::Hoist.Sandbox.Store;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -246,6 +248,36 @@ public sealed class KubernetesGatewayTests : IAsyncLifetime
         while (await snapshots.MoveNextAsync())
             if (snapshots.Current.Workload?.Annotation("test/mark") == "last") break;
         small.Stats.Count("list", "deployments").ShouldBeGreaterThan(1); // at least one 410 led to a relist
+    }
+
+    [Fact]
+    public async Task Runtime_Deployment_ShowsPodsContainersEventsAndLogs()
+    {
+        var web = new WorkloadRef("default", WorkloadKind.Deployment, "web");
+        RuntimeDto? runtime = null;
+        for (var i = 0; i < 100 && runtime?.Pods.Count(p => p.Ready) != 3; i++)
+        {
+            await Task.Delay(100, Ct); // the controllers start the pods: a bounded wait for an integration test
+            runtime = await _gateway.GetRuntimeAsync(web, "web", Ct);
+        }
+        runtime.ShouldNotBeNull();
+        runtime.Desired.ShouldBe(3);
+        runtime.NewRevision.ShouldNotBeNullOrEmpty();
+        runtime.Pods.Count.ShouldBe(3);
+        runtime.Pods.ShouldAllBe(p => p.IsNew && p.Ready && p.Revision == runtime.NewRevision);
+        var pod = runtime.Pods[0];
+        pod.Containers.Select(c => (c.Name, c.IsInit)).ShouldBe([("migrate", true), ("web", false), ("sidecar", false)]);
+        pod.Containers.Single(c => c.Name == "web").State.ShouldBe("running");
+        pod.Containers.Single(c => c.Name == "web").ImageId.ShouldNotBeNullOrEmpty();
+        runtime.Events.ShouldContain(e => e.Reason == "Scheduled" || e.Reason == "Started");
+
+        var log = await _gateway.GetLogTailAsync("default", pod.Name, "web", 5, Ct);
+        log.ShouldNotBeNull();
+        log.Lines.ShouldNotBeEmpty();
+        log.Lines.Count.ShouldBeLessThanOrEqualTo(5);
+        (await _gateway.GetLogTailAsync("default", "no-such-pod", "web", 5, Ct)).ShouldBeNull();
+        (await _gateway.GetRuntimeAsync(new WorkloadRef("default", WorkloadKind.Deployment, "ghost"), null, Ct)).ShouldBeNull();
+        _cluster.Stats.Count("watch", "pods").ShouldBe(0); // the runtime view only lists
     }
 
     [Fact]

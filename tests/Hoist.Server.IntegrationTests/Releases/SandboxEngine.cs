@@ -1,6 +1,8 @@
+extern alias sandbox;
+
 using System.Collections.Concurrent;
 using Hoist.Contracts;
-using Hoist.Sandbox;
+using sandbox::Hoist.Sandbox;
 using Hoist.Server.Data;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
@@ -58,7 +60,7 @@ public sealed class SandboxEngine : IAsyncDisposable, IReleaseObserver, ICluster
     ServiceProvider Build()
     {
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Hoist", LogLevel.Trace).AddConsole());
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Hoist", LogLevel.Information).AddConsole());
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kubernetes:RetryDelay"] = "00:00:00.020",

@@ -436,6 +436,20 @@ public class ReleaseEngineTests
     }
 
     [Fact]
+    public async Task Engine_ParallelRollbackRequests_CreateOneRollback()
+    {
+        await using var h = await WithWebAsync();
+        var release = await h.QueueAsync(EngineHarness.Spec(Web, "nginx:1.27"));
+        await h.WaitForStatusAsync(release.Id, ReleaseStatus.RollingOut);
+        h.Cluster.Update(Web, s => Rollout.Complete(s), newRevision: "h2", pods: Rollout.Pods("h2", "nginx:1.27"));
+        await h.WaitForStatusAsync(release.Id, ReleaseStatus.Succeeded);
+
+        var rollbacks = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => h.Commands.RollbackAsync(release.Id, null, CancellationToken.None)));
+        rollbacks.Select(r => r.Id).Distinct().Count().ShouldBe(1);
+        (await h.Store.ReadAsync((db, c) => db.Releases.CountAsync(r => r.RollbackOfId == release.Id, c), CancellationToken.None)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Engine_RollbackOfAReleaseThatNeverPatched_IsRefused()
     {
         await using var h = await WithWebAsync();
