@@ -22,12 +22,22 @@ public sealed class RuntimePageQueries(ReleasePageQueries releases, IClusterConn
 {
     public const int LogLines = 100;
 
+    /// <summary>
+    /// How long one page render may wait for the cluster. The gateway retries transient failures for longer than a
+    /// person (or the page's 2 s refresh) should wait; past this the page says so and the refresh tries again.
+    /// </summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(6);
+
     public async Task<RuntimeView?> GetAsync(Actor actor, long releaseId, string? pod, string? container, CancellationToken ct)
     {
         var view = await releases.GetAsync(actor, releaseId, ct);
         if (view is null) return null;
         var release = view.Release;
         var now = time.GetUtcNow();
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(ReadTimeout);
+        var outer = ct;
+        ct = bounded.Token;
 
         try
         {
@@ -52,9 +62,14 @@ public sealed class RuntimePageQueries(ReleasePageQueries releases, IClusterConn
             }
             return new RuntimeView(view, runtime, null, selected, chosenContainer, log, now);
         }
-        catch (ClusterUnreachableException e)
+        catch (Exception e) when (e is ClusterUnreachableException or ClusterRequestException)
         {
+            // Both say what failed (status and reason), never the cluster's response body.
             return new RuntimeView(view, null, Fmt.Clip(e.Message, 500), null, null, null, now);
+        }
+        catch (OperationCanceledException) when (!outer.IsCancellationRequested)
+        {
+            return new RuntimeView(view, null, $"no answer within {ReadTimeout.TotalSeconds:0} s", null, null, null, now);
         }
     }
 

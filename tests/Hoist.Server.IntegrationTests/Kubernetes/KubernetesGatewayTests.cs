@@ -1,10 +1,9 @@
-extern alias sandbox;
 
 using System.Text.Json.Nodes;
 using Hoist.Contracts;
-using sandbox::Hoist.Sandbox;
-using sandbox::Hoist.Sandbox.Api;
-using sandbox::Hoist.Sandbox.Store;
+using Hoist.Sandbox;
+using Hoist.Sandbox.Api;
+using Hoist.Sandbox.Store;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Microsoft.Extensions.Logging.Abstractions;

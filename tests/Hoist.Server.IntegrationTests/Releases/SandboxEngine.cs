@@ -1,8 +1,7 @@
-extern alias sandbox;
 
 using System.Collections.Concurrent;
 using Hoist.Contracts;
-using sandbox::Hoist.Sandbox;
+using Hoist.Sandbox;
 using Hoist.Server.Data;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;

@@ -15,7 +15,7 @@ public sealed partial class JourneyTests(BrowserFixture browser) : IAsyncLifetim
 {
     WebApp _app = null!;
 
-    public async ValueTask InitializeAsync() => _app = await WebApp.StartWithSandboxAsync();
+    public async ValueTask InitializeAsync() => _app = await WebApp.StartAsync(withCloudAccount: false);
 
     public async ValueTask DisposeAsync()
     {
@@ -40,7 +40,7 @@ public sealed partial class JourneyTests(BrowserFixture browser) : IAsyncLifetim
         // 1. The admin registers the cluster by pasting a kubeconfig and choosing its context.
         await page.GotoAsync(_app.Url("/cloud-accounts"));
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("sandbox");
-        await page.Locator("#acc-kubeconfig").FillAsync(_app.Sandbox!.KubeconfigYaml());
+        await page.Locator("#acc-kubeconfig").FillAsync(_app.Sandbox.KubeconfigYaml());
         await page.GetByRole(AriaRole.Button, new() { Name = "Read contexts" }).ClickAsync();
         await page.Locator("select#acc-context").SelectOptionAsync("sandbox");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and test" }).ClickAsync();

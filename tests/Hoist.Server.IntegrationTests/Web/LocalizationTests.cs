@@ -28,8 +28,6 @@ public sealed class LocalizationTests(BrowserFixture browser) : IAsyncLifetime
     public async Task Pages_ChineseBrowser_RenderInChinese()
     {
         var release = await _app.AddReleaseAsync(progress: ReleaseProgress.ImagePullFailed);
-        _app.Gateway.Runtimes["web"] = RuntimeSamples.ImagePullBackOff(release.Id);
-        _app.EndFeed(release.Id, release.Status);
         var page = await SignedInAsync("zh-CN");
 
         await page.GotoAsync(_app.Url("/releases"));

@@ -3,7 +3,6 @@ using Hoist.Sandbox;
 using Hoist.Server.BuildPlans;
 using Hoist.Server.CloudAccounts;
 using Hoist.Server.Data;
-using Hoist.Server.IntegrationTests.Fakes;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Projects;
 using Hoist.Server.Releases;
@@ -17,45 +16,53 @@ using static Microsoft.Playwright.Assertions;
 namespace Hoist.Server.IntegrationTests.Web;
 
 /// <summary>
-/// The whole server (<see cref="HoistApplication"/>: real auth, services, SQLite) on a real loopback port so that
-/// Chromium can reach it, with a cluster the test shapes (<see cref="Gateway"/>) and the fake engine seams
-/// (<see cref="Engine"/>). Seeded with team "acme" (owner "owner"), project "shop" (member "member", who has no
-/// DeploySettings), build plan "build-web" and cloud account "sandbox".
+/// The whole server (<see cref="HoistApplication"/>: real auth, services, release engine and gateway, SQLite) on a
+/// real loopback port so that Chromium can reach it, against a sandbox cluster holding namespace "shop" with
+/// Deployments "web" (3 replicas, containers app + log-shipper) and "api", and StatefulSet "db". Seeded with team
+/// "acme" (owner "owner"), project "shop" (member "member", who has no DeploySettings), build plan "build-web",
+/// and, unless asked not to, cloud account "sandbox" pointing at the cluster.
 /// </summary>
 public sealed class WebApp : IAsyncDisposable
 {
     public const string Password = "password-for-web-tests";
 
     public HoistApplication Hoist { get; } = new();
-    public FakeClusterGateway Gateway { get; } = new();
-    public FakeReleaseEngine Engine => Hoist.Engine;
+    public SandboxCluster Sandbox => Hoist.Sandbox!;
     public TeamDto Team { get; private set; } = null!;
     public ProjectDto Project { get; private set; } = null!;
     public BuildPlanDto Plan { get; private set; } = null!;
-    public CloudAccountCheckedDto Account { get; private set; } = null!;
+    /// <summary>Null when started without a cloud account.</summary>
+    public CloudAccountCheckedDto? Account { get; private set; }
     public Uri BaseAddress => Hoist.ClientOptions.BaseAddress;
 
-    /// <summary>Set by <see cref="StartWithSandboxAsync"/>: the real engine runs releases against it.</summary>
-    public SandboxCluster? Sandbox => Hoist.Sandbox;
-
-    long _sequence;
-
-    /// <summary>
-    /// The real release engine and Kubernetes gateway against a sandbox cluster holding namespace "shop" with
-    /// Deployments "web" (3 replicas, containers app + log-shipper) and "api", and StatefulSet "db". No cloud
-    /// account is registered: the test adds it through the page.
-    /// </summary>
-    public static async Task<WebApp> StartWithSandboxAsync()
+    public static async Task<WebApp> StartAsync(bool withCloudAccount = true)
     {
         var app = new WebApp();
-        await app.Hoist.UseSandboxAsync(o => o.PodStartDelay = TimeSpan.FromMilliseconds(400));
-        await app.Sandbox!.ApplyAsync(SandboxWorkloads, TestContext.Current.CancellationToken);
+        await app.Hoist.UseSandboxAsync(o => o.PodStartDelay = TimeSpan.FromMilliseconds(300));
+        await app.Sandbox.ApplyAsync(SandboxWorkloads, TestContext.Current.CancellationToken);
         app.Hoist.Settings["Engine:FailureGracePeriod"] = "00:00:02";
+        // Tests also write releases straight into the database to show a page in a given state; the engine must
+        // not adopt those (it would otherwise take over unleased active releases every 15 s).
+        app.Hoist.Settings["Engine:TakeoverInterval"] = "01:00:00";
         app.Hoist.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         app.Hoist.StartServer();
-        await app.SeedPeopleAsync();
+        await app.Hoist.SeedAsync(async s =>
+        {
+            await s.EnsureUserAsync("owner", Password);
+            await s.EnsureUserAsync("member", Password);
+            await s.EnsureUserAsync("outsider", Password);
+            app.Team = await s.EnsureTeamAsync("acme", "owner");
+            await s.SetTeamMemberAsync(app.Team.Id, "member", TeamRole.Member);
+            app.Project = await s.EnsureProjectAsync(app.Team.Id, "shop", ["member"]);
+            app.Plan = await s.EnsureBuildPlanAsync(app.Project.Id, "build-web", "job-1");
+            if (withCloudAccount)
+                app.Account = await s.EnsureCloudAccountAsync(app.Team.Id, new CloudAccountRequest { Name = "sandbox", Kubeconfig = app.Sandbox.KubeconfigYaml() });
+            return 0;
+        });
         return app;
     }
+
+    public const string WebImage = "registry.example.com/shop/web:1.0.0";
 
     const string SandboxWorkloads = """
         apiVersion: v1
@@ -101,45 +108,10 @@ public sealed class WebApp : IAsyncDisposable
               - { name: postgres, image: "postgres:16" }
         """;
 
-    async Task SeedPeopleAsync() =>
-        await Hoist.SeedAsync(async s =>
-        {
-            await s.EnsureUserAsync("owner", Password);
-            await s.EnsureUserAsync("member", Password);
-            await s.EnsureUserAsync("outsider", Password);
-            Team = await s.EnsureTeamAsync("acme", "owner");
-            await s.SetTeamMemberAsync(Team.Id, "member", TeamRole.Member);
-            Project = await s.EnsureProjectAsync(Team.Id, "shop", ["member"]);
-            return 0;
-        });
-
-    public static async Task<WebApp> StartAsync()
-    {
-        var app = new WebApp();
-        // The engine seams are HoistApplication's fakes; keep the real engine's background loop from adopting
-        // the releases these tests write straight into the database.
-        app.Hoist.Settings["Engine:TakeoverInterval"] = "01:00:00";
-        app.Hoist.ConfigureServices(s =>
-        {
-            s.RemoveAll<IClusterGatewayFactory>();
-            s.AddSingleton<IClusterGatewayFactory>(new FakeClusterGatewayFactory(app.Gateway));
-        });
-        app.Hoist.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        app.Hoist.StartServer();
-        await app.Hoist.SeedAsync(async s =>
-        {
-            await s.EnsureUserAsync("owner", Password);
-            await s.EnsureUserAsync("member", Password);
-            await s.EnsureUserAsync("outsider", Password);
-            app.Team = await s.EnsureTeamAsync("acme", "owner");
-            await s.SetTeamMemberAsync(app.Team.Id, "member", TeamRole.Member);
-            app.Project = await s.EnsureProjectAsync(app.Team.Id, "shop", ["member"]);
-            app.Plan = await s.EnsureBuildPlanAsync(app.Project.Id, "build-web", "job-1");
-            app.Account = await s.EnsureCloudAccountAsync(app.Team.Id, Samples.KubeconfigAccount("sandbox"));
-            return 0;
-        });
-        return app;
-    }
+    /// <summary>Changes the image of web's app container behind Hoist's back (as kubectl set image would).</summary>
+    public Task SetWebImageAsync(string image) =>
+        Sandbox.ApplyAsync(SandboxWorkloads.Split("---")[1].Replace("registry.example.com/shop/web:1.0.0", image, StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
 
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
 
@@ -173,10 +145,14 @@ public sealed class WebApp : IAsyncDisposable
 
     public Task<T> WithDbAsync<T>(Func<HoistDb, Task<T>> work) => Hoist.DbAsync(work);
 
+    /// <summary>
+    /// Writes a release in a given state straight into the database (the engine leaves it alone), so a page can be
+    /// shown in that state; <paramref name="progress"/> moves it through the state machine as the engine would.
+    /// </summary>
     public Task<Release> AddReleaseAsync(Action<ReleaseSpecBuilder>? configure = null, Action<Release>? progress = null) =>
         WithDbAsync(async db =>
         {
-            var spec = new ReleaseSpecBuilder { ProjectId = Project.Id, BuildPlanId = Plan.Id, CloudAccountId = Account.Account.Id };
+            var spec = new ReleaseSpecBuilder { ProjectId = Project.Id, BuildPlanId = Plan.Id, CloudAccountId = Account?.Account.Id ?? 0 };
             configure?.Invoke(spec);
             var release = Release.Create(spec.Build(), spec.CreatedAt);
             release.ImageBefore = spec.ImageBefore;
@@ -196,19 +172,15 @@ public sealed class WebApp : IAsyncDisposable
             return release;
         });
 
-    /// <summary>One event on the release's feed, numbered as the engine numbers them.</summary>
-    public void Publish(long releaseId, string type, ReleaseStatus status, string message, RolloutProgressDto? progress = null, bool last = false) =>
-        Engine.Publish(releaseId, new ReleaseEventDto
+    /// <summary>Stores a progress event as the engine does; the event feed finds it on its next database read.</summary>
+    public Task AddEventAsync(long releaseId, string type, ReleaseStatus status, string message) =>
+        WithDbAsync(async db =>
         {
-            Sequence = Interlocked.Increment(ref _sequence),
-            At = DateTimeOffset.UtcNow,
-            Type = type,
-            Status = status,
-            Message = message,
-            Progress = progress,
-        }, last);
-
-    public void EndFeed(long releaseId, ReleaseStatus status, string? message = null) => Publish(releaseId, "status", status, message ?? $"{status}", last: true);
+            var next = (await db.ReleaseEvents.Where(e => e.ReleaseId == releaseId).MaxAsync(e => (long?)e.Sequence) ?? 0) + 1;
+            db.ReleaseEvents.Add(new ReleaseEvent { ReleaseId = releaseId, Sequence = next, At = DateTimeOffset.UtcNow, Type = type, Status = status, Message = message });
+            await db.SaveChangesAsync();
+            return next;
+        });
 
     public ValueTask DisposeAsync() => Hoist.DisposeAsync();
 }
@@ -227,7 +199,7 @@ public sealed class ReleaseSpecBuilder
     public string Workload { get; set; } = "web";
     public string Container { get; set; } = "app";
     public string Image { get; set; } = "registry.example.com/shop/web:2.0.0";
-    public string? ImageBefore { get; set; } = "registry.example.com/shop/web:1.9.0";
+    public string? ImageBefore { get; set; } = WebApp.WebImage;
     public string? BuildNumber { get; set; } = "42";
     public string? GitCommit { get; set; } = "3f2a9c1d5e7b8a0c1d2e3f4a5b6c7d8e9f0a1b2c";
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow.AddMinutes(-3);
@@ -257,6 +229,7 @@ public static class ReleaseProgress
         var t = r.CreatedAt;
         r.StartValidating(t.AddSeconds(1));
         r.StartPatching(t.AddSeconds(2));
+        r.PatchedAt = t.AddSeconds(2);
         r.PatchSent = """{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"registry.example.com/shop/web:2.0.0"}]}}}}""";
         r.StartRollingOut(t.AddSeconds(3), "Waiting for 3 pods of the new revision");
     }
