@@ -7,6 +7,7 @@ using Hoist.Server.Kubernetes;
 using Hoist.Server.Metrics;
 using Hoist.Server.Releases;
 using Hoist.Server.Setup;
+using Hoist.Server.Web;
 
 var demo = DemoOptions.Parse(ref args);   // `demo …`: the one-command demo (Demo/); null otherwise
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.Services.AddHoistMetrics();
 builder.Services.AddHoistFeatures();
 builder.Services.AddClusterGateways();
 builder.Services.AddReleaseEngine();
+builder.AddHoistWeb();
 
 var app = builder.Build();
 app.UseHoistHttp();
@@ -26,6 +28,7 @@ app.MapApiDocs();
 app.MapHealthApi();
 app.MapMetricsApi();
 app.MapHoistApi();
+app.MapHoistWeb();
 
 await app.InitializeDatabaseAsync();
 await app.RunHoistAsync(demo);
