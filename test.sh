@@ -13,6 +13,8 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v groovy >/dev/null || need+=(groovy)
+# CJK glyphs, so the Chinese pages in the browser tests' screenshots show text, not boxes.
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}" >&2
   (apt-get update -q && apt-get install -y -q --no-install-recommends "${need[@]}") >"$OUT/apt.log" 2>&1 \
@@ -24,7 +26,9 @@ PGDIR=""
 stop_pg() { [ -n "$PGDIR" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" stop -m fast >/dev/null 2>&1; [ -n "$PGDIR" ] && rm -rf "$PGDIR"; }
 trap stop_pg EXIT
 if PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1) && [ -n "$PGBIN" ]; then
+  # A free port: another PostgreSQL (a developer's, or a run still shutting down) may hold the usual one.
   PGPORT=${PGPORT:-55432}
+  while ss -ltn 2>/dev/null | grep -q ":$PGPORT "; do PGPORT=$((PGPORT + 1)); done
   PGDIR=$(mktemp -d -t hoistpg.XXXXXX); chown postgres:postgres "$PGDIR"
   if runuser -u postgres -- "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --no-locale >"$OUT/pg.log" 2>&1 &&
      runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
