@@ -34,27 +34,44 @@ public static class SessionApi
     static async Task<Results<Ok<SessionDto>, ProblemHttpResult>> Login(
         LoginRequest? request, HttpContext http, UserService users, AuthThrottle throttle, AuditLog audit, HoistDb db, CancellationToken ct)
     {
-        var source = "login:" + (Actor.SourceOf(http) ?? "local");
-        if (throttle.IsBlocked(source, out var retryAfter))
+        var attempt = await SignInAsync(http, request?.UserName, request?.Password, users, throttle, audit, ct);
+        if (attempt.Throttled is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return new ApiProblem(StatusCodes.Status429TooManyRequests, ProblemCodes.TooManyRequests, "Too many failed logins",
                 "Too many failed logins from this address; try again later.").ToResult();
         }
-        var user = await users.VerifyLoginAsync(request?.UserName, request?.Password, ct);
+        if (attempt.Actor is not { } actor)
+            return new ApiProblem(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidCredentials, "Login failed",
+                "The user name or password is not correct.").ToResult();
+        return TypedResults.Ok(await DescribeAsync(actor, viaToken: false, db, ct));
+    }
+
+    /// <summary>The outcome of a password login: signed in (Actor), refused (neither), or throttled (retry after).</summary>
+    public readonly record struct LoginAttempt(Actor? Actor, TimeSpan? Throttled);
+
+    /// <summary>
+    /// The one password-login path, for the API and the login page alike: throttle per source, verify, audit the
+    /// outcome, set the session cookie. Both callers only turn the outcome into their own answer.
+    /// </summary>
+    public static async Task<LoginAttempt> SignInAsync(
+        HttpContext http, string? userName, string? password, UserService users, AuthThrottle throttle, AuditLog audit, CancellationToken ct)
+    {
+        var source = "login:" + (Actor.SourceOf(http) ?? "local");
+        if (throttle.IsBlocked(source, out var retryAfter)) return new(null, retryAfter);
+        var user = await users.VerifyLoginAsync(userName, password, ct);
         if (user is null)
         {
             throttle.RecordFailure(source);
-            var who = new Actor(null, InputRules.Sanitize(request?.UserName, 64) ?? "", false, new HashSet<string>(), SourceIp: Actor.SourceOf(http));
+            var who = new Actor(null, InputRules.Sanitize(userName, 64) ?? "", false, new HashSet<string>(), SourceIp: Actor.SourceOf(http));
             await audit.RecordAsync(who, AuditActions.SessionLogin, allowed: false, code: ProblemCodes.InvalidCredentials, ct: ct);
-            return new ApiProblem(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidCredentials, "Login failed",
-                "The user name or password is not correct.").ToResult();
+            return new(null, null);
         }
         var principal = CookieSessions.PrincipalFor(user);
         await http.SignInAsync(AuthExtensions.CookieScheme, principal);
         var actor = Actor.FromPrincipal(principal, Actor.SourceOf(http));
         await audit.RecordAsync(actor, AuditActions.SessionLogin, ct: ct);
-        return TypedResults.Ok(await DescribeAsync(actor, viaToken: false, db, ct));
+        return new(actor, null);
     }
 
     static async Task<NoContent> Logout(HttpContext http)
