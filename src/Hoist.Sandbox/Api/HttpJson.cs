@@ -23,8 +23,8 @@ internal static class HttpJson
     }
 
     /// <summary>
-    /// One watch event line. The object is written where it is, never attached to a new parent: a watch event's
-    /// object is shared by every watcher (and is the stored instance), and a JsonNode can have only one parent.
+    /// One watch event line. The object is written where it is, not attached to a new parent (a JsonNode can have
+    /// only one parent, and moving it would cost a copy).
     /// </summary>
     public static byte[] SerializeEvent(string type, JsonNode obj)
     {

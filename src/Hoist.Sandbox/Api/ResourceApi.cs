@@ -365,8 +365,9 @@ internal sealed class ResourceApi(SandboxCluster cluster)
                 if (now) return ("ADDED", e.Object);
                 if (before)
                 {
-                    // The previous state, stamped with the version of the write that made it stop matching.
-                    var last = (JsonObject)e.Previous!.DeepClone();
+                    // The previous state, stamped with the version of the write that made it stop matching
+                    // (the event's parsed copy is this reader's own, so it can be stamped in place).
+                    var last = e.Previous!;
                     last.Meta()["resourceVersion"] = e.ResourceVersion.ToString(CultureInfo.InvariantCulture);
                     return ("DELETED", last);
                 }

@@ -170,7 +170,7 @@ public sealed class ControllerManager : IAsyncDisposable
     /// <summary>The history no longer reaches back: rebuild the cache from a fresh snapshot, as a reflector relists.</summary>
     void Relist()
     {
-        var before = _cache.Keys().Select(k => (Key: k, Obj: _cache.Get(k)!)).ToList();
+        var before = _cache.Keys().Select(k => (Key: k, Json: _cache.GetJson(k)!)).ToList();
         _cache.Clear();
         _watch = Store.Watch(null, null, 0);
         long? snapshot = null;
@@ -181,9 +181,9 @@ public sealed class ControllerManager : IAsyncDisposable
             if (e.ResourceVersion == snapshot && e.Type == StoreEventType.Added) Observe(e);
             else live.Add(e);
         }
-        foreach (var (key, obj) in before)
-            if (_cache.Get(key) is null)
-                Observe(new StoreEvent(StoreEventType.Deleted, key.Kind, obj, snapshot ?? _lastResourceVersion));
+        foreach (var (key, json) in before)
+            if (_cache.GetJson(key) is null)
+                Observe(new StoreEvent(StoreEventType.Deleted, key.Kind, key.Kind.Namespaced ? key.Ns : null, key.Name, json, snapshot ?? _lastResourceVersion));
         foreach (var e in live) Observe(e);
     }
 
@@ -279,7 +279,7 @@ public sealed class ControllerManager : IAsyncDisposable
     {
         _lastResourceVersion = Math.Max(_lastResourceVersion, e.ResourceVersion);
         if (e.Kind == ResourceKinds.Events) return;
-        var old = _cache.Apply(e);
+        var (existed, oldController) = _cache.Apply(e);
         var o = e.Object;
         var ns = o.Namespace() ?? "";
         var name = o.Name();
@@ -302,8 +302,9 @@ public sealed class ControllerManager : IAsyncDisposable
         else if (e.Kind == ResourceKinds.Namespaces && e.Type == StoreEventType.Deleted)
             Enqueue(new WorkItem(Work.NamespaceDeleted, "", name));
 
-        EnqueueOwner(ns, o);
-        if (old is not null && old.ControllerRef()?["uid"].AsString() != o.ControllerRef()?["uid"].AsString()) EnqueueOwner(ns, old);
+        var controller = o.ControllerRef();
+        EnqueueOwner(ns, controller?["kind"].AsString(), controller?["name"].AsString());
+        if (existed && oldController?.Uid != controller?["uid"].AsString()) EnqueueOwner(ns, oldController?.Kind, oldController?.Name);
 
         if (e.Type == StoreEventType.Deleted)
         {
@@ -315,10 +316,10 @@ public sealed class ControllerManager : IAsyncDisposable
         }
     }
 
-    void EnqueueOwner(string ns, JsonObject o)
+    void EnqueueOwner(string ns, string? ownerKind, string? ownerName)
     {
-        if (o.ControllerRef() is not { } owner || owner["name"].AsString() is not { } ownerName) return;
-        var type = owner["kind"].AsString() switch
+        if (ownerName is null) return;
+        var type = ownerKind switch
         {
             "Deployment" => Work.Deployment,
             "ReplicaSet" => Work.ReplicaSet,

@@ -54,10 +54,17 @@ internal sealed class Kubelet(ControllerContext ctx)
         if (!_pods.TryGetValue(pod.Uid(), out var rt))
             _pods[pod.Uid()] = rt = new PodRuntime(pod, node, now, now + ctx.Options.PodStartDelay);
         rt.Pod = pod;
-        Advance(rt, now);
-        var status = BuildStatus(rt, pod, now);
-        if (Js.SortedJson(status) != Js.SortedJson(pod["status"]))
-            ctx.Store.Mutate(ResourceKinds.Pods, pod.Namespace(), pod.Name(), o => o["status"] = status.DeepClone(), statusOnly: true);
+        try
+        {
+            Advance(rt, now);
+            var status = BuildStatus(rt, pod, now);
+            if (Js.SortedJson(status) != Js.SortedJson(pod["status"]))
+                ctx.Store.Mutate(ResourceKinds.Pods, pod.Namespace(), pod.Name(), o => o["status"] = status, statusOnly: true);
+        }
+        finally
+        {
+            rt.EndSync();
+        }
 
         var next = rt.NextWake();
         if (next is { } at) ctx.EnqueueAfter(new WorkItem(Work.Pod, pod.Namespace() ?? "", pod.Name()), at - now);
@@ -67,6 +74,7 @@ internal sealed class Kubelet(ControllerContext ctx)
     public void Forget(JsonObject pod)
     {
         if (!_pods.Remove(pod.Uid(), out var rt)) return;
+        rt.Pod = pod;
         foreach (var c in rt.All.Where(c => c.State == CState.Running))
             Event(rt, c, "Normal", "Killing", $"Stopping container {c.Name}");
     }
@@ -470,7 +478,6 @@ internal sealed class Kubelet(ControllerContext ctx)
     {
         public PodRuntime(JsonObject pod, JsonObject node, DateTimeOffset admittedAt, DateTimeOffset sandboxReadyAt)
         {
-            Pod = pod;
             Uid = pod.Uid();
             Ns = pod.Namespace() ?? "";
             Name = pod.Name();
@@ -483,7 +490,20 @@ internal sealed class Kubelet(ControllerContext ctx)
             Main = [.. pod.At("spec", "containers").Objects().Select(c => new Ctr(c["name"].AsString() ?? "", false, c["image"].AsString() ?? ""))];
         }
 
-        public JsonObject Pod { get; set; }
+        /// <summary>
+        /// The pod being synced. Held only during a sync: the cache has the pod, and a parsed copy kept for every
+        /// idle pod would be the sandbox's biggest use of memory.
+        /// </summary>
+        public JsonObject Pod
+        {
+            get => _pod ?? throw new InvalidOperationException("A pod's runtime is read only while the pod is synced.");
+            set => _pod = value;
+        }
+
+        JsonObject? _pod;
+
+        public void EndSync() => _pod = null;
+
         public string Uid { get; }
         public string Ns { get; }
         public string Name { get; }

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
@@ -7,16 +10,43 @@ namespace Hoist.Sandbox.Store;
 public enum StoreEventType { Added, Modified, Deleted }
 
 /// <summary>
-/// A committed change. <see cref="Object"/> is the stored state after the write (before it, for a delete) and
-/// is shared between all watchers: treat it as read-only, and <c>DeepClone()</c> before changing anything.
+/// A committed change, as one watcher receives it. The change itself is kept as JSON and shared by every watcher;
+/// <see cref="Object"/> and <see cref="Previous"/> are parsed from it on first use into copies that belong to
+/// this event (and so to the one reader of its watch), which may change them freely.
 /// </summary>
-public sealed record StoreEvent(StoreEventType Type, ResourceKind Kind, JsonObject Object, long ResourceVersion)
+public sealed class StoreEvent
 {
-    /// <summary>For MODIFIED: the state before the write, so a filtered watch can tell "stopped matching" (DELETED) from "changed".</summary>
-    public JsonObject? Previous { get; init; }
+    readonly byte[] _json;
+    readonly byte[]? _previousJson;
+    JsonObject? _object;
+    JsonObject? _previous;
 
-    public string? Namespace => Object.Namespace();
-    public string Name => Object.Name();
+    internal StoreEvent(StoreEventType type, ResourceKind kind, string? ns, string name, byte[] json, long resourceVersion, byte[]? previousJson = null)
+    {
+        Type = type;
+        Kind = kind;
+        Namespace = ns;
+        Name = name;
+        _json = json;
+        ResourceVersion = resourceVersion;
+        _previousJson = previousJson;
+    }
+
+    public StoreEventType Type { get; }
+    public ResourceKind Kind { get; }
+    public long ResourceVersion { get; }
+    public string? Namespace { get; }
+    public string Name { get; }
+
+    /// <summary>The stored state after the write (before it, for a delete), as UTF-8 JSON.</summary>
+    public ReadOnlyMemory<byte> Json => _json;
+
+    internal byte[] JsonBytes => _json;
+
+    public JsonObject Object => _object ??= StoredJson.Parse(_json);
+
+    /// <summary>For MODIFIED: the state before the write, so a filtered watch can tell "stopped matching" (DELETED) from "changed".</summary>
+    public JsonObject? Previous => _previousJson is null ? null : _previous ??= StoredJson.Parse(_previousJson);
 }
 
 /// <summary>
@@ -24,18 +54,31 @@ public sealed record StoreEvent(StoreEventType Type, ResourceKind Kind, JsonObje
 /// etcd revision), and a bounded history of changes from which watches resume; a watch from before the
 /// history's start gets 410 Expired, as the apiserver's watch cache answers.
 /// Objects are stored as JSON so that fields the sandbox does not model survive a round trip, as they do on a
-/// real apiserver. All reads return copies; one lock serialises writes, which keeps the event order total.
+/// real apiserver — as UTF-8 bytes, as etcd holds them, not as node trees: a tree costs about five times its
+/// text, and 1,000 Deployments with their ReplicaSets, pods and events must fit the memory goal of issue #2.
+/// Every read parses a fresh copy, so callers own what they get; one lock serialises writes, which keeps the
+/// event order total.
 /// </summary>
 public sealed class ObjectStore
 {
     readonly Lock _gate = new();
-    readonly Dictionary<(ResourceKind Kind, string Ns, string Name), JsonObject> _objects = [];
-    readonly LinkedList<StoreEvent> _history = new();
+    readonly Dictionary<(ResourceKind Kind, string Ns, string Name), Stored> _objects = [];
+    readonly LinkedList<Change> _history = new();
     readonly List<Watcher> _watchers = [];
+    readonly StoredJson _writer = new();
     readonly TimeProvider _time;
     readonly int _historyLimit;
     long _revision;
     long _oldestRetained = 1;
+
+    /// <summary>A committed object: its JSON, never changed once stored, and the version that wrote it.</summary>
+    readonly record struct Stored(byte[] Json, long ResourceVersion);
+
+    /// <summary>One write in the history; watchers each get their own <see cref="StoreEvent"/> of it.</summary>
+    sealed record Change(StoreEventType Type, ResourceKind Kind, string? Ns, string Name, byte[] Json, long ResourceVersion, byte[]? Previous)
+    {
+        public StoreEvent ToEvent() => new(Type, Kind, Ns, Name, Json, ResourceVersion, Previous);
+    }
 
     public ObjectStore(TimeProvider? time = null, int historyLimit = 1000)
     {
@@ -55,8 +98,13 @@ public sealed class ObjectStore
 
     public JsonObject? Get(ResourceKind kind, string? ns, string name)
     {
+        byte[] json;
         lock (_gate)
-            return _objects.TryGetValue(Key(kind, ns, name), out var o) ? (JsonObject)o.DeepClone() : null;
+        {
+            if (!_objects.TryGetValue(Key(kind, ns, name), out var stored)) return null;
+            json = stored.Json;
+        }
+        return StoredJson.Parse(json);
     }
 
     public JsonObject GetRequired(ResourceKind kind, string? ns, string name) =>
@@ -65,15 +113,25 @@ public sealed class ObjectStore
     /// <summary>Lists a kind in one namespace (or all, when <paramref name="ns"/> is null), ordered by namespace and name.</summary>
     public (List<JsonObject> Items, long ResourceVersion) List(ResourceKind kind, string? ns, Func<JsonObject, bool>? filter = null)
     {
+        List<byte[]> found;
+        long revision;
         lock (_gate)
         {
-            var items = _objects
-                .Where(p => p.Key.Kind == kind && (ns is null || !kind.Namespaced || p.Key.Ns == ns) && (filter is null || filter(p.Value)))
+            found = _objects
+                .Where(p => p.Key.Kind == kind && (ns is null || !kind.Namespaced || p.Key.Ns == ns))
                 .OrderBy(p => p.Key.Ns, StringComparer.Ordinal).ThenBy(p => p.Key.Name, StringComparer.Ordinal)
-                .Select(p => (JsonObject)p.Value.DeepClone())
+                .Select(p => p.Value.Json)
                 .ToList();
-            return (items, _revision);
+            revision = _revision;
         }
+        // Parsing happens outside the lock: stored JSON is immutable, and a big list should not hold up writers.
+        var items = new List<JsonObject>(found.Count);
+        foreach (var json in found)
+        {
+            var o = StoredJson.Parse(json);
+            if (filter is null || filter(o)) items.Add(o);
+        }
+        return (items, revision);
     }
 
     /// <summary>
@@ -113,10 +171,10 @@ public sealed class ObjectStore
     /// The stored status is kept (the main resource cannot change status), generation is bumped when the spec
     /// (or, for a Deployment, the annotations) changed, and uid/creationTimestamp cannot change.
     /// </summary>
-    public JsonObject Update(ResourceKind kind, JsonObject obj) => Replace(kind, obj, statusOnly: false);
+    public JsonObject Update(ResourceKind kind, JsonObject obj) => Replace(kind, (JsonObject)obj.DeepClone(), statusOnly: false);
 
     /// <summary>Writes only the status of an object (the /status subresource); spec and metadata stay as stored.</summary>
-    public JsonObject UpdateStatus(ResourceKind kind, JsonObject obj) => Replace(kind, obj, statusOnly: true);
+    public JsonObject UpdateStatus(ResourceKind kind, JsonObject obj) => Replace(kind, (JsonObject)obj.DeepClone(), statusOnly: true);
 
     /// <summary>
     /// Reads the latest copy, applies <paramref name="mutate"/> and writes it back, all under the store's lock,
@@ -127,9 +185,9 @@ public sealed class ObjectStore
         lock (_gate)
         {
             if (!_objects.TryGetValue(Key(kind, ns, name), out var current)) return null;
-            var copy = (JsonObject)current.DeepClone();
+            var copy = StoredJson.Parse(current.Json);
             mutate(copy);
-            copy.Meta()["resourceVersion"] = current.Meta().Str("resourceVersion");
+            copy.Meta()["resourceVersion"] = Version(current.ResourceVersion);
             return Replace(kind, copy, statusOnly);
         }
     }
@@ -147,10 +205,11 @@ public sealed class ObjectStore
         {
             var key = Key(kind, ns, name);
             if (!_objects.TryGetValue(key, out var current)) return null;
-            var next = (JsonObject)current.DeepClone();
+            var old = StoredJson.Parse(current.Json);
+            var next = StoredJson.Parse(current.Json);
             mutate(next);
             var meta = next.Meta();
-            var oldMeta = current.Meta();
+            var oldMeta = old.Meta();
             foreach (var fixedField in (string[])["name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion"])
             {
                 if (oldMeta[fixedField] is { } value) meta[fixedField] = value.DeepClone();
@@ -159,26 +218,26 @@ public sealed class ObjectStore
             next["apiVersion"] = kind.ApiVersion;
             next["kind"] = kind.Kind;
             if (next["status"] is null) next.Remove("status");
-            if (JsonNode.DeepEquals(current, next)) return (JsonObject)current.DeepClone();
-            return Commit(StoreEventType.Modified, kind, key, next, previous: current);
+            return CommitChange(kind, key, current, old, next);
         }
     }
 
-    JsonObject Replace(ResourceKind kind, JsonObject obj, bool statusOnly)
+    /// <summary>Update and UpdateStatus on a copy that the store owns (the caller's object is never kept).</summary>
+    JsonObject Replace(ResourceKind kind, JsonObject o, bool statusOnly)
     {
-        var o = (JsonObject)obj.DeepClone();
         var name = o.Name();
         lock (_gate)
         {
             var key = Key(kind, o.Namespace(), name);
-            if (!_objects.TryGetValue(key, out var old)) throw ApiException.NotFound(kind, name);
+            if (!_objects.TryGetValue(key, out var current)) throw ApiException.NotFound(kind, name);
             var rv = o.Meta().Str("resourceVersion");
-            if (!string.IsNullOrEmpty(rv) && rv != old.Meta().Str("resourceVersion")) throw ApiException.Conflict(kind, name);
+            if (!string.IsNullOrEmpty(rv) && rv != Version(current.ResourceVersion)) throw ApiException.Conflict(kind, name);
 
+            var old = StoredJson.Parse(current.Json);
             JsonObject next;
             if (statusOnly)
             {
-                next = (JsonObject)old.DeepClone();
+                next = StoredJson.Parse(current.Json);
                 next["status"] = o["status"]?.DeepClone();
             }
             else
@@ -198,12 +257,23 @@ public sealed class ObjectStore
                 meta["generation"] = changed ? generation + 1 : generation;
             }
             if (next["status"] is null) next.Remove("status");
-            // A write that changes nothing is not a write: no new resourceVersion, no watch event (as etcd3 GuaranteedUpdate).
-            next.Meta()["resourceVersion"] = old.Meta().Str("resourceVersion");
-            if (JsonNode.DeepEquals(old, next)) return (JsonObject)old.DeepClone();
-            // The replaced instance is never mutated again, so watchers may share it as the previous state.
-            return Commit(StoreEventType.Modified, kind, key, next, previous: old);
+            return CommitChange(kind, key, current, old, next);
         }
+    }
+
+    /// <summary>
+    /// Commits <paramref name="next"/> over <paramref name="current"/>, unless it changes nothing: then there is no
+    /// new resourceVersion and no watch event (as etcd3 GuaranteedUpdate) and the stored state is returned.
+    /// </summary>
+    JsonObject CommitChange(ResourceKind kind, (ResourceKind, string, string) key, Stored current, JsonObject old, JsonObject next)
+    {
+        next.Meta()["resourceVersion"] = Version(current.ResourceVersion);
+        // Most no-op writes serialise byte for byte as stored (a copy parsed from it keeps the property order).
+        // One that only reorders properties has the same length, so only then is the order-insensitive (and much
+        // dearer) comparison needed.
+        var json = _writer.Serialize(next);
+        if (json.SequenceEqual(current.Json) || (json.Length == current.Json.Length && JsonNode.DeepEquals(old, next))) return old;
+        return Commit(StoreEventType.Modified, kind, key, next, previous: current.Json);
     }
 
     /// <summary>Deletes an object and returns its last state. Throws 404 when it does not exist.</summary>
@@ -215,10 +285,10 @@ public sealed class ObjectStore
             if (!_objects.TryGetValue(key, out var old)) throw ApiException.NotFound(kind, name);
             _objects.Remove(key);
             _revision++;
-            var last = (JsonObject)old.DeepClone();
-            last.Meta()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
-            Publish(new StoreEvent(StoreEventType.Deleted, kind, last, _revision));
-            return (JsonObject)last.DeepClone();
+            var last = StoredJson.Parse(old.Json);
+            last.Meta()["resourceVersion"] = Version(_revision);
+            Publish(new Change(StoreEventType.Deleted, kind, last.Namespace(), name, _writer.Serialize(last).ToArray(), _revision, null));
+            return last;
         }
     }
 
@@ -231,20 +301,23 @@ public sealed class ObjectStore
     public WatchSubscription Watch(ResourceKind? kind, string? ns, long fromResourceVersion, Func<JsonObject, bool>? filter = null)
     {
         var channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var watcher = new Watcher(kind, ns, filter, channel.Writer);
+        var watcher = new Watcher(kind, ns, channel.Writer);
         lock (_gate)
         {
             if (fromResourceVersion <= 0)
             {
-                foreach (var (key, obj) in _objects.OrderBy(p => p.Value.Meta().Long("resourceVersion")))
-                    if (watcher.Matches(key.Kind, obj))
-                        channel.Writer.TryWrite(new StoreEvent(StoreEventType.Added, key.Kind, obj, _revision));
+                foreach (var (key, stored) in _objects.OrderBy(p => p.Value.ResourceVersion))
+                {
+                    if (!watcher.Matches(key.Kind, key.Ns)) continue;
+                    var e = new StoreEvent(StoreEventType.Added, key.Kind, key.Kind.Namespaced ? key.Ns : null, key.Name, stored.Json, _revision);
+                    if (filter is null || filter(e.Object)) channel.Writer.TryWrite(e);
+                }
             }
             else
             {
                 if (fromResourceVersion < _oldestRetained - 1) throw ApiException.Expired(fromResourceVersion, _oldestRetained);
-                foreach (var e in _history)
-                    if (e.ResourceVersion > fromResourceVersion) watcher.Offer(e);
+                foreach (var change in _history)
+                    if (change.ResourceVersion > fromResourceVersion) watcher.Offer(change);
             }
             _watchers.Add(watcher);
         }
@@ -261,47 +334,71 @@ public sealed class ObjectStore
         }
     }
 
-    JsonObject Commit(StoreEventType type, ResourceKind kind, (ResourceKind, string, string) key, JsonObject o, JsonObject? previous = null)
+    /// <summary>Stamps the next resourceVersion on <paramref name="o"/>, stores it and tells the watchers; <paramref name="o"/> goes back to the caller.</summary>
+    JsonObject Commit(StoreEventType type, ResourceKind kind, (ResourceKind, string, string) key, JsonObject o, byte[]? previous = null)
     {
         _revision++;
-        o.Meta()["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
-        _objects[key] = o;
-        // Stored instances are never changed after this point (every write replaces the instance), so watchers
-        // share it instead of a copy, as the replay from resourceVersion 0 and Previous already do.
-        Publish(new StoreEvent(type, kind, o, _revision) { Previous = previous });
-        return (JsonObject)o.DeepClone();
+        o.Meta()["resourceVersion"] = Version(_revision);
+        var json = _writer.Serialize(o).ToArray();
+        _objects[key] = new Stored(json, _revision);
+        Publish(new Change(type, kind, o.Namespace(), o.Name(), json, _revision, previous));
+        return o;
     }
 
-    void Publish(StoreEvent e)
+    void Publish(Change change)
     {
-        _history.AddLast(e);
+        _history.AddLast(change);
         while (_history.Count > _historyLimit)
         {
             _history.RemoveFirst();
             _oldestRetained = _history.First!.Value.ResourceVersion;
         }
-        foreach (var w in _watchers) w.Offer(e);
+        foreach (var w in _watchers) w.Offer(change);
     }
 
     static (ResourceKind, string, string) Key(ResourceKind kind, string? ns, string name) =>
         (kind, kind.Namespaced ? ns ?? "" : "", name);
 
+    static string Version(long revision) => revision.ToString(CultureInfo.InvariantCulture);
+
     public static string Timestamp(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    sealed record Watcher(ResourceKind? Kind, string? Ns, Func<JsonObject, bool>? Filter, ChannelWriter<StoreEvent> Writer)
+    sealed record Watcher(ResourceKind? Kind, string? Ns, ChannelWriter<StoreEvent> Writer)
     {
-        public bool Matches(ResourceKind kind, JsonObject obj) =>
-            (Kind is null || Kind == kind)
-            && (Ns is null || !kind.Namespaced || obj.Namespace() == Ns)
-            && (Filter is null || Filter(obj));
+        public bool Matches(ResourceKind kind, string ns) =>
+            (Kind is null || Kind == kind) && (Ns is null || !kind.Namespaced || ns == Ns);
 
-        public void Offer(StoreEvent e)
+        public void Offer(Change change)
         {
-            if (Kind is not null && Kind != e.Kind) return;
-            if (Ns is not null && e.Kind.Namespaced && e.Namespace != Ns) return;
-            Writer.TryWrite(e);
+            if (Matches(change.Kind, change.Ns ?? "")) Writer.TryWrite(change.ToEvent());
         }
+    }
+}
+
+/// <summary>
+/// The stored form of an object: compact UTF-8 JSON. Parsing is lazy (System.Text.Json materialises a node only
+/// when it is read), so a reader that looks at a few fields pays for little more than the bytes.
+/// </summary>
+internal sealed class StoredJson
+{
+    static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    readonly Utf8JsonWriter _json;
+
+    public StoredJson() => _json = new Utf8JsonWriter(_buffer, Options);
+
+    public static JsonObject Parse(byte[] json) => JsonNode.Parse(json)!.AsObject();
+
+    /// <summary>Writes <paramref name="o"/> into a reused buffer; the span is valid until the next call (callers hold the store's lock).</summary>
+    public ReadOnlySpan<byte> Serialize(JsonObject o)
+    {
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        o.WriteTo(_json);
+        _json.Flush();
+        return _buffer.WrittenSpan;
     }
 }
 
