@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Hoist.Sandbox.Bench;
 
-/// <summary>Command line: <c>--runs N --deployments N --replicas N --kubectl-runs N --kube-version 1.33 --only a,b,c</c>.</summary>
+/// <summary>Command line: <c>--runs N --deployments N --replicas N --kubectl-runs N --kube-version 1.33 --only a,b,c,d</c>.</summary>
 internal sealed record BenchOptions
 {
     public int Runs { get; init; } = 50;
@@ -11,7 +11,7 @@ internal sealed record BenchOptions
     public int Replicas { get; init; } = 3;
     public int KubectlRuns { get; init; } = 10;
     public string KubeVersion { get; init; } = "1.33";
-    public IReadOnlySet<string> Only { get; init; } = new HashSet<string> { "a", "b", "c" };
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string> { "a", "b", "c", "d" };
 
     public bool Includes(string section) => Only.Contains(section);
 
@@ -31,7 +31,7 @@ internal sealed record BenchOptions
                 "--kubectl-runs" => o with { KubectlRuns = Int() },
                 "--kube-version" => o with { KubeVersion = Value() },
                 "--only" => o with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() },
-                _ => throw new ArgumentException($"unknown option {args[i]}; known: --runs --warmup --deployments --replicas --kubectl-runs --kube-version --only a,b,c"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; known: --runs --warmup --deployments --replicas --kubectl-runs --kube-version --only a,b,c,d"),
             };
         }
         return o;
