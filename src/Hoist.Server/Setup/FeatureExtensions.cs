@@ -21,6 +21,7 @@ public static class FeatureExtensions
     public static IServiceCollection AddHoistFeatures(this IServiceCollection services)
     {
         services.AddScoped<AuditLog>();
+        services.AddScoped<AuditReader>();
         // PBKDF2 (HMAC-SHA512, 100 000 iterations by default) without the Identity stores.
         services.TryAddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();

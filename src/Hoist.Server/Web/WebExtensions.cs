@@ -25,7 +25,6 @@ public static class WebExtensions
         services.AddScoped<UiText>();
         services.AddScoped<WebSession>();
         services.AddScoped<ProjectPageQueries>();
-        services.AddScoped<AuditPageQueries>();
         services.AddSingleton<CiSetupFlash>();
         services.AddScoped<ReleasePageQueries>();
         services.AddScoped<RuntimePageQueries>();
