@@ -19,31 +19,9 @@ namespace Hoist.Cli.Tests.EndToEnd;
 /// </summary>
 public sealed class HoistWithSandbox : IAsyncLifetime
 {
-    const string Manifests = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: demo
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-          namespace: demo
-        spec:
-          replicas: 3
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              containers:
-              - name: nginx
-                image: nginx:1.26
-              - name: log-shipper
-                image: fluent-bit:3.0
-        """;
+    static readonly string Manifests = WorkloadYaml.Documents(
+        WorkloadYaml.Namespace("demo"),
+        WorkloadYaml.Deployment("web", [new("nginx", "nginx:1.26"), new("log-shipper", "fluent-bit:3.0")], "demo", replicas: 3));
 
     readonly string dataDir = Path.Combine(Path.GetTempPath(), "hoist-cli-e2e-" + Guid.NewGuid().ToString("N"));
     WebApplicationFactory<global::Program>? app;

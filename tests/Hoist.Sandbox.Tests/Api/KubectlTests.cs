@@ -148,7 +148,7 @@ public class KubectlTests
     {
         await using var s = await Start(version);
         var web = s.Kubectl.WriteFile("web.yaml", Manifests.Deployment());
-        var bad = s.Kubectl.WriteFile("bad.yaml", Manifests.Deployment("bad", replicas: -1).Replace("      labels:\n        app: bad", "      labels:\n        app: other", StringComparison.Ordinal));
+        var bad = s.Kubectl.WriteFile("bad.yaml", Manifests.Deployment("bad", replicas: -1).Replace("      labels:\n        app: \"bad\"", "      labels:\n        app: other", StringComparison.Ordinal));
         ShouldSucceed(await s.Run("create", "-f", web));
         var stale = s.Cluster.Store.Get(ResourceKinds.Deployments, "default", "web")!;
         s.Cluster.Writer.Patch(ResourceKinds.Deployments, "default", "web", PatchType.Merge, JsonNode.Parse("""{"spec":{"replicas":4}}""")!);
