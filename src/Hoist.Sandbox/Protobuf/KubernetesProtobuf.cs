@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace Hoist.Sandbox.Protobuf;
+
+/// <summary>
+/// Request bodies in <c>application/vnd.kubernetes.protobuf</c>, which kubectl 1.33's typed clients send for
+/// <c>create deployment|job|cronjob|namespace</c>, <c>create job --from</c> and <c>auth can-i</c>, decoded into
+/// the JSON every other part of the sandbox works on. Answers stay JSON: kubectl asks with
+/// <c>Accept: application/vnd.kubernetes.protobuf,application/json</c>.
+/// </summary>
+internal static class KubernetesProtobuf
+{
+    public const string MediaType = "application/vnd.kubernetes.protobuf";
+
+    static readonly ProtoDecoder Decoder = new(KubernetesMessages.Schema, KubernetesMessages.RootOf);
+
+    public static bool IsProtobuf(string? contentType) =>
+        contentType is not null && contentType.StartsWith(MediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The object in a "k8s\0" envelope as JSON; malformed or unknown input is a <see cref="FormatException"/>.</summary>
+    public static JsonObject Decode(ReadOnlySpan<byte> body) => Decoder.DecodeEnvelope(body);
+}
