@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Hoist.Sandbox.Api;
 
 namespace Hoist.Sandbox.Protobuf;
 
@@ -18,5 +19,9 @@ internal static class KubernetesProtobuf
         contentType is not null && contentType.StartsWith(MediaType, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The object in a "k8s\0" envelope as JSON; malformed or unknown input is a <see cref="FormatException"/>.</summary>
-    public static JsonObject Decode(ReadOnlySpan<byte> body) => Decoder.DecodeEnvelope(body);
+    /// <remarks>
+    /// The result is re-parsed from its own text so it is made of the same nodes as a JSON body: a number built
+    /// from an int cannot be read as a long (<c>GetValue&lt;long&gt;</c> throws), one parsed from text can.
+    /// </remarks>
+    public static JsonObject Decode(ReadOnlySpan<byte> body) => JsonNode.Parse(HttpJson.Serialize(Decoder.DecodeEnvelope(body), newline: false))!.AsObject();
 }

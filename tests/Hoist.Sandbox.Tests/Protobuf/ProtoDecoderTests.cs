@@ -74,6 +74,15 @@ public class ProtoDecoderTests
     }
 
     [Fact]
+    public void Decode_Numbers_ReadAsAnyNumericTypeLikeParsedJson()
+    {
+        var deployment = Deployment(d => d.Message(1, m => m.Varint(7, 3)).Message(2, s => s.Varint(1, 2)));
+
+        deployment["spec"]!["replicas"]!.GetValue<long>().ShouldBe(2);
+        deployment["metadata"]!["generation"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    [Fact]
     public void Decode_FieldsAbsentFromTheWire_AreAbsentFromTheJson()
     {
         var deployment = Deployment(d => d.Message(2, s => s.Varint(1, 3)));
