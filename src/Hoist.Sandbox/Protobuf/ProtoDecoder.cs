@@ -145,7 +145,8 @@ internal sealed class ProtoDecoder(ProtoSchema schema, Func<string, string, stri
             var (number, wire) = entry.ReadTag();
             if (number == 1)
             {
-                if (wire != WireType.Len) throw new FormatException($"proto: wrong wire type {(int)wire} for the key of {message.Name}.{field.JsonName}");
+                if (wire != WireType.Len)
+                    throw new FormatException($"proto: wrong wire type {(int)wire} for the key of {message.Name}.{field.JsonName}");
                 key = Encoding.UTF8.GetString(entry.ReadLengthDelimited());
             }
             else if (number == 2)
@@ -230,7 +231,10 @@ internal sealed class ProtoDecoder(ProtoSchema schema, Func<string, string, stri
     static void Expect(ProtoMessage message, ProtoField field, WireType actual, WireType expected)
     {
         if (actual != expected)
-            throw new FormatException($"proto: wrong wire type {(int)actual} for field {message.Name}.{field.JsonName ?? "(inline)"} ({field.Number})");
+        {
+            var name = field.JsonName ?? "(inline)";
+            throw new FormatException($"proto: wrong wire type {(int)actual} for field {message.Name}.{name} ({field.Number})");
+        }
     }
 
     /// <summary>

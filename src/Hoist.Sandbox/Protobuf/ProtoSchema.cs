@@ -33,7 +33,10 @@ internal enum Cardinality
     Map,
 }
 
-/// <summary>How a zero value found on the wire maps to JSON, following the Go field it came from.</summary>
+/// <summary>
+/// How a zero scalar found on the wire maps to JSON, following the Go field it came from. Messages ignore it: one
+/// on the wire is always printed, as Go prints struct values and non-nil pointers.
+/// </summary>
 internal enum Presence
 {
     /// <summary>A value field tagged <c>omitempty</c>: gogo writes it even when zero, Go's JSON leaves it out.</summary>
