@@ -234,18 +234,7 @@ internal sealed class DiscoveryApi(SandboxCluster cluster)
     public async Task AccessReview(HttpContext http)
     {
         cluster.Stats.Record("create", "selfsubjectaccessreviews");
-        JsonObject review;
-        if ((http.Request.ContentType ?? "").StartsWith("application/vnd.kubernetes.protobuf", StringComparison.OrdinalIgnoreCase))
-        {
-            using var body = new MemoryStream();
-            await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-            try { review = ProtobufAccessReview.Decode(body.ToArray()); }
-            catch (FormatException e) { throw ApiException.BadRequest(e.Message); }
-        }
-        else
-        {
-            review = await HttpJson.ReadObject(http);
-        }
+        var review = await HttpJson.ReadObject(http);
         var attributes = review["spec"]?["resourceAttributes"] as JsonObject;
         bool allowed;
         if (attributes is not null)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hoist.Sandbox.Protobuf;
 using Hoist.Sandbox.Store;
 using Microsoft.AspNetCore.Http;
 
@@ -59,17 +60,17 @@ internal static class HttpJson
         return http.Response.Body.WriteAsync(bytes, http.RequestAborted).AsTask();
     }
 
-    /// <summary>Reads a JSON (or YAML) body; malformed input is a 400 as on the apiserver.</summary>
+    /// <summary>Reads a JSON, YAML or Kubernetes protobuf body as JSON; malformed input is a 400 as on the apiserver.</summary>
     public static async Task<JsonNode> ReadBody(HttpContext http)
     {
         using var ms = new MemoryStream();
         await http.Request.Body.CopyToAsync(ms, http.RequestAborted);
         if (ms.Length > MaxBody) throw new ApiException(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
         var contentType = http.Request.ContentType ?? "";
-        if (contentType.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.OrdinalIgnoreCase))
-            throw ApiException.UnsupportedMediaType(contentType, ["application/json", "application/yaml"]);
         try
         {
+            if (KubernetesProtobuf.IsProtobuf(contentType))
+                return KubernetesProtobuf.Decode(new ReadOnlySpan<byte>(ms.GetBuffer(), 0, (int)ms.Length));
             if (contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase))
             {
                 var docs = Yaml.ParseDocuments(System.Text.Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length));
