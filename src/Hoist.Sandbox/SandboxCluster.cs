@@ -20,6 +20,13 @@ public sealed class SandboxOptions
     /// <summary>How long a scheduled pod takes to become Running and Ready.</summary>
     public TimeSpan PodStartDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a pod's containers take to stop once it is deleted (SIGTERM to exit), so it shows Terminating for
+    /// that long; the pod's grace period caps it (the kubelet then kills with SIGKILL). At 0 the kubelet removes a
+    /// deleted pod as soon as it sees the deletion.
+    /// </summary>
+    public TimeSpan PodStopDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>What <c>/version</c> reports; the kubectl dispatcher picks its binary from it.</summary>
     public string KubeVersion { get; set; } = "1.33";
 
