@@ -8,6 +8,7 @@ namespace Hoist.Sandbox.Controllers;
 /// The simulated kubelets of every node. A pod bound to a node is admitted (Pending, ContainerCreating), its
 /// sandbox is ready after <see cref="SandboxOptions.PodStartDelay"/>, init containers run one after another and
 /// must exit 0, then the containers start — each by the rule its image reference names (<see cref="ImageRule"/>).
+/// A pod marked for deletion is stopped over <see cref="SandboxOptions.PodStopDelay"/> and then deleted (<see cref="Terminate"/>).
 /// Status, conditions, messages and Events follow pkg/kubelet (kuberuntime_container.go, images/image_manager.go,
 /// status/generate.go); the state machines live in memory, as a real kubelet's do.
 /// </summary>
