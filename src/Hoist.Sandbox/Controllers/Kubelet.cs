@@ -38,7 +38,8 @@ internal sealed class Kubelet(ControllerContext ctx)
         var nodeName = pod.At("spec", "nodeName").AsString()!;
         if (ctx.Cache.Get(ResourceKinds.Nodes, null, nodeName) is not { } node)
         {
-            // No kubelet will ever stop it: PodGC force-deletes a pod bound to a node that does not exist.
+            // No kubelet will ever stop it: PodGC force-deletes pods bound to a node that does not exist (after a
+            // quarantine it leaves out here, where only a pod being deleted is affected).
             if (pod.IsDeleting()) DeleteFinally(pod);
             return;
         }
