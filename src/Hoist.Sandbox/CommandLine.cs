@@ -12,6 +12,8 @@ public sealed record CommandLine(SandboxOptions Options, string? Kubeconfig, boo
           --kubeconfig FILE      write a kubeconfig with context "sandbox" pointing at the sandbox
           --manifests PATH       YAML file or folder applied at start (repeatable)
           --pod-start-delay D    time for a scheduled pod to become Running and Ready (300ms, 2s, 1m; a number is ms)
+          --pod-stop-delay D     time a deleted pod stays Terminating while its containers stop (default 0; capped
+                                 by the pod's grace period)
           --kube-version V       version /version reports, e.g. 1.33 (kubectl picks its binary from it)
           --nodes N              simulated nodes (default 3)
           --token T              require "Authorization: Bearer T" on every API request
@@ -55,6 +57,9 @@ public sealed record CommandLine(SandboxOptions Options, string? Kubeconfig, boo
                     break;
                 case "--pod-start-delay":
                     options.PodStartDelay = Duration(arg, Value());
+                    break;
+                case "--pod-stop-delay":
+                    options.PodStopDelay = Duration(arg, Value());
                     break;
                 case "--kube-version":
                     var version = Value();

@@ -20,6 +20,21 @@ public sealed class SandboxOptions
     /// <summary>How long a scheduled pod takes to become Running and Ready.</summary>
     public TimeSpan PodStartDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a pod's containers take to stop once it is deleted (SIGTERM to exit), so it shows Terminating for
+    /// that long; the pod's grace period caps it (the kubelet then kills with SIGKILL). At 0 the kubelet removes a
+    /// deleted pod as soon as it sees the deletion.
+    /// </summary>
+    /// <remarks>
+    /// At 0 a deleted pod still passes through one Terminating write (the apiserver's <c>deletionTimestamp</c>)
+    /// before the kubelet's delete removes it: one more MODIFIED event per deleted pod than a plain removal. That
+    /// is kept on purpose: a real apiserver always writes the mark first, so every watcher of a real cluster
+    /// (informers, Hoist's rollout watch, <c>kubectl get -w</c>) sees it, and the StatefulSet, DaemonSet and
+    /// Recreate logic that waits for a terminating pod to go runs as it does there. Skipping it would make the
+    /// default sandbox a cluster in which pods vanish, which no real one is.
+    /// </remarks>
+    public TimeSpan PodStopDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>What <c>/version</c> reports; the kubectl dispatcher picks its binary from it.</summary>
     public string KubeVersion { get; set; } = "1.33";
 

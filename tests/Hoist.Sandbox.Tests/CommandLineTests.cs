@@ -12,12 +12,13 @@ public class CommandLineTests
     public void Parse_AllOptions_MapOntoSandboxOptions()
     {
         var cl = CommandLine.Parse(["--port", "8443", "--kubeconfig", "/tmp/kc", "--manifests", "a.yaml", "--manifests=dir",
-            "--pod-start-delay", "300ms", "--kube-version", "1.27", "--nodes", "5", "--token", "t0k"]);
+            "--pod-start-delay", "300ms", "--pod-stop-delay=2s", "--kube-version", "1.27", "--nodes", "5", "--token", "t0k"]);
 
         cl.Options.Port.ShouldBe(8443);
         cl.Kubeconfig.ShouldBe("/tmp/kc");
         cl.Options.Manifests.ShouldBe(["a.yaml", "dir"]);
         cl.Options.PodStartDelay.ShouldBe(TimeSpan.FromMilliseconds(300));
+        cl.Options.PodStopDelay.ShouldBe(TimeSpan.FromSeconds(2));
         cl.Options.KubeVersion.ShouldBe("1.27");
         cl.Options.Nodes.ShouldBe(5);
         cl.Options.BearerToken.ShouldBe("t0k");
@@ -36,6 +37,7 @@ public class CommandLineTests
     [InlineData("--port", "http")]
     [InlineData("--port", "70000")]
     [InlineData("--pod-start-delay", "soon")]
+    [InlineData("--pod-stop-delay", "later")]
     [InlineData("--kube-version", "latest")]
     [InlineData("--nodes", "-1")]
     public void Parse_BadValue_IsAUsageError(string flag, string value) =>

@@ -375,18 +375,36 @@ internal sealed class ResourceApi(SandboxCluster cluster)
         }
     }
 
-    async Task Delete(HttpContext http, ApiRequest request, bool dryRun)
+    /// <summary>
+    /// The DeleteOptions of a DELETE, as the apiserver's handler reads them: from the body when there is one,
+    /// else from the query (<c>?gracePeriodSeconds=0</c>).
+    /// </summary>
+    static async Task<(DeleteOptions Options, bool DryRun)> ReadDeleteOptions(HttpContext http, bool dryRun)
     {
-        string? uid = null, rv = null;
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
         {
             var body = await HttpJson.ReadBody(http) as JsonObject;
             if (body?["dryRun"] is JsonArray dr && dr.Any(v => v?.ToString() == "All")) dryRun = true;
-            uid = body?["preconditions"]?["uid"]?.ToString();
-            rv = body?["preconditions"]?["resourceVersion"]?.ToString();
+            long? grace = body?["gracePeriodSeconds"] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue<long>(out var n) => n,
+                var other => throw ApiException.BadRequest($"json: cannot unmarshal {other.GetValueKind().ToString().ToLowerInvariant()} into Go struct field DeleteOptions.gracePeriodSeconds of type int64"),
+            };
+            return (new DeleteOptions(grace, body?["preconditions"]?["uid"]?.ToString(), body?["preconditions"]?["resourceVersion"]?.ToString()), dryRun);
         }
+        var text = http.Request.Query["gracePeriodSeconds"].ToString();
+        if (text.Length == 0) return (DeleteOptions.Default, dryRun);
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+            throw ApiException.BadRequest($"strconv.ParseInt: parsing \"{text}\": invalid syntax");
+        return (new DeleteOptions(seconds), dryRun);
+    }
+
+    async Task Delete(HttpContext http, ApiRequest request, bool dryRun)
+    {
+        (var options, dryRun) = await ReadDeleteOptions(http, dryRun);
         var k = request.Kind;
-        var deleted = Writer.Delete(k, request.Namespace, request.Name!, dryRun, uid, rv);
+        var deleted = Writer.Delete(k, request.Namespace, request.Name!, options, dryRun);
         // Pods and namespaces answer with the object (graceful deletion); other kinds with a Success Status.
         if (k == ResourceKinds.Pods)
         {
@@ -418,6 +436,7 @@ internal sealed class ResourceApi(SandboxCluster cluster)
 
     async Task DeleteCollection(HttpContext http, ApiRequest request, bool dryRun)
     {
+        (var options, dryRun) = await ReadDeleteOptions(http, dryRun);
         var query = http.Request.Query;
         var labels = LabelSelector.Parse(query["labelSelector"]);
         var fields = FieldSelector.Parse(query["fieldSelector"], request.Kind);
@@ -425,7 +444,7 @@ internal sealed class ResourceApi(SandboxCluster cluster)
         var deleted = new JsonArray();
         foreach (var item in items)
         {
-            try { deleted.Add(Writer.Delete(request.Kind, item.Namespace(), item.Name(), dryRun)); }
+            try { deleted.Add(Writer.Delete(request.Kind, item.Namespace(), item.Name(), options, dryRun)); }
             catch (ApiException e) when (e.Code == 404) { }
         }
         await HttpJson.Write(http, 200, new JsonObject

@@ -130,32 +130,36 @@ public sealed class ResourceWriter(ObjectStore store)
         }
     }
 
-    /// <summary>Deletes and returns the last state. Deleting a namespace deletes everything in it first.</summary>
-    public JsonObject Delete(ResourceKind kind, string? ns, string name, bool dryRun = false, string? preconditionUid = null, string? preconditionRv = null)
+    /// <summary>
+    /// DELETE: returns the pod marked for graceful deletion or, for anything removed, its last state (see
+    /// <see cref="ObjectStore.Delete"/>). Deleting a namespace deletes everything in it first.
+    /// </summary>
+    public JsonObject Delete(ResourceKind kind, string? ns, string name, DeleteOptions? options = null, bool dryRun = false)
     {
+        options ??= DeleteOptions.Default;
         var current = Store.GetRequired(kind, ns, name);
-        if (preconditionUid is not null && preconditionUid != current.Meta().Str("uid"))
-            throw new ApiException(409, "Conflict",
-                $"Operation cannot be fulfilled on {kind.GroupResource} \"{name}\": Precondition failed: UID in precondition: {preconditionUid}, UID in object meta: {current.Meta().Str("uid")}",
-                new JsonObject { ["name"] = name, ["group"] = kind.Group, ["kind"] = kind.Plural });
-        if (preconditionRv is not null && preconditionRv != current.Meta().Str("resourceVersion"))
-            throw new ApiException(409, "Conflict",
-                $"Operation cannot be fulfilled on {kind.GroupResource} \"{name}\": Precondition failed: ResourceVersion in precondition: {preconditionRv}, ResourceVersion in object meta: {current.Meta().Str("resourceVersion")}",
-                new JsonObject { ["name"] = name, ["group"] = kind.Group, ["kind"] = kind.Plural });
+        GracefulDeletion.CheckPreconditions(kind, name, current, options);
         if (kind == ResourceKinds.Namespaces && name is "default" or "kube-system" or "kube-public")
             throw new ApiException(403, "Forbidden", $"namespaces \"{name}\" is forbidden: this namespace may not be deleted",
                 new JsonObject { ["name"] = name, ["kind"] = "namespaces" });
-        if (dryRun) return current;
+        if (dryRun)
+        {
+            // A dry run answers what the delete would have written: a pod with its deletion fields.
+            GracefulDeletion.Apply(kind, current, options.GracePeriodSeconds, Store.Time.GetUtcNow());
+            return current;
+        }
         if (kind == ResourceKinds.Namespaces)
         {
+            // The sandbox removes a namespace at once (it does not model the namespace controller waiting for
+            // its content to go), so nothing in it may outlive it: pods go without a grace period.
             foreach (var k in ResourceKinds.All.Where(k => k.Namespaced))
                 foreach (var item in Store.List(k, name).Items)
                 {
-                    try { Store.Delete(k, name, item.Name()); }
+                    try { Store.Delete(k, name, item.Name(), DeleteOptions.Now); }
                     catch (ApiException e) when (e.Code == 404) { }
                 }
         }
-        return Store.Delete(kind, ns, name);
+        return Store.Delete(kind, ns, name, options);
     }
 
     JsonObject PrepareUpdate(ResourceKind kind, string? ns, string name, JsonObject input, JsonObject current)

@@ -290,7 +290,11 @@ public sealed class ControllerManager : IAsyncDisposable
         else if (e.Kind == ResourceKinds.DaemonSets) Enqueue(new WorkItem(Work.DaemonSet, ns, name));
         else if (e.Kind == ResourceKinds.Pods)
         {
-            if (e.Type == StoreEventType.Deleted) _kubelet.Forget(o);
+            if (e.Type == StoreEventType.Deleted)
+            {
+                _kubelet.Forget(o);
+                EnqueueRecreateDeployment(o);
+            }
             else Enqueue(new WorkItem(Work.Pod, ns, name));
         }
         else if (e.Kind == ResourceKinds.Nodes)
@@ -314,6 +318,20 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             Enqueue(new WorkItem(Work.OrphanCheck, ns, $"{e.Kind.GroupResource}/{name}"));
         }
+    }
+
+    /// <summary>
+    /// The deployment controller's deletePod handler: a Recreate rollout waits for the old pods to be gone, and a
+    /// terminating pod's removal changes no ReplicaSet status (it stopped counting when it was marked), so the
+    /// Deployment is woken directly.
+    /// </summary>
+    void EnqueueRecreateDeployment(JsonObject pod)
+    {
+        var ns = pod.Namespace() ?? "";
+        if (pod.ControllerRef() is not { } rsRef || rsRef["kind"].AsString() != "ReplicaSet") return;
+        if (_cache.Get(ResourceKinds.ReplicaSets, ns, rsRef["name"].AsString() ?? "")?.ControllerRef() is not { } dRef || dRef["kind"].AsString() != "Deployment") return;
+        var deployment = _cache.Get(ResourceKinds.Deployments, ns, dRef["name"].AsString() ?? "");
+        if (deployment.At("spec", "strategy", "type").AsString() == "Recreate") Enqueue(new WorkItem(Work.Deployment, ns, deployment!.Name()));
     }
 
     void EnqueueOwner(string ns, string? ownerKind, string? ownerName)

@@ -33,7 +33,8 @@ internal sealed class GarbageCollector(ControllerContext ctx)
             var names = kind == ResourceKinds.Events
                 ? ctx.Store.List(kind, ns).Items.Select(o => o.Name()).ToList()
                 : ctx.Cache.List(kind, ns).Select(o => o.Name()).ToList();
-            foreach (var name in names) TryDelete(kind, ns, name);
+            // As the API's namespace delete: the namespace is already gone, so nothing waits out a grace period.
+            foreach (var name in names) TryDelete(kind, ns, name, DeleteOptions.Now);
         }
     }
 
@@ -55,11 +56,12 @@ internal sealed class GarbageCollector(ControllerContext ctx)
                 .Where(r => liveUids.Contains(r["uid"].AsString())).Select(r => (JsonNode)r.DeepClone())]));
     }
 
-    void TryDelete(ResourceKind kind, string ns, string name)
+    /// <summary>Deletes with the default options (a pod gracefully), as the garbage collector's background deletion does.</summary>
+    void TryDelete(ResourceKind kind, string ns, string name, DeleteOptions? options = null)
     {
         try
         {
-            ctx.Store.Delete(kind, ns, name);
+            ctx.Store.Delete(kind, ns, name, options);
         }
         catch (ApiException e) when (e.Code == 404)
         {

@@ -8,6 +8,7 @@ namespace Hoist.Sandbox.Controllers;
 /// The simulated kubelets of every node. A pod bound to a node is admitted (Pending, ContainerCreating), its
 /// sandbox is ready after <see cref="SandboxOptions.PodStartDelay"/>, init containers run one after another and
 /// must exit 0, then the containers start — each by the rule its image reference names (<see cref="ImageRule"/>).
+/// A pod marked for deletion is stopped over <see cref="SandboxOptions.PodStopDelay"/> and then deleted (<see cref="Terminate"/>).
 /// Status, conditions, messages and Events follow pkg/kubelet (kuberuntime_container.go, images/image_manager.go,
 /// status/generate.go); the state machines live in memory, as a real kubelet's do.
 /// </summary>
@@ -35,31 +36,28 @@ internal sealed class Kubelet(ControllerContext ctx)
     public void Sync(JsonObject pod)
     {
         var nodeName = pod.At("spec", "nodeName").AsString()!;
-        if (ctx.Cache.Get(ResourceKinds.Nodes, null, nodeName) is not { } node) return;
+        if (ctx.Cache.Get(ResourceKinds.Nodes, null, nodeName) is not { } node)
+        {
+            // No kubelet will ever stop it: PodGC force-deletes pods bound to a node that does not exist (after a
+            // quarantine it leaves out here, where only a pod being deleted is affected).
+            if (pod.IsDeleting()) DeleteFinally(pod);
+            return;
+        }
+        var now = ctx.Now;
         if (pod.IsDeleting())
         {
-            Forget(pod);
-            try
-            {
-                ctx.Store.Delete(ResourceKinds.Pods, pod.Namespace(), pod.Name());
-            }
-            catch (ApiException e) when (e.Code == 404)
-            {
-            }
+            Terminate(pod, now);
             return;
         }
         if (PodUtil.Phase(pod) is "Succeeded" or "Failed") return;
 
-        var now = ctx.Now;
         if (!_pods.TryGetValue(pod.Uid(), out var rt))
             _pods[pod.Uid()] = rt = new PodRuntime(pod, node, now, now + ctx.Options.PodStartDelay);
         rt.Pod = pod;
         try
         {
             Advance(rt, now);
-            var status = BuildStatus(rt, pod, now);
-            if (Js.SortedJson(status) != Js.SortedJson(pod["status"]))
-                ctx.Store.Mutate(ResourceKinds.Pods, pod.Namespace(), pod.Name(), o => o["status"] = status, statusOnly: true);
+            WriteStatus(rt, pod, now);
         }
         finally
         {
@@ -70,13 +68,110 @@ internal sealed class Kubelet(ControllerContext ctx)
         if (next is { } at) ctx.EnqueueAfter(new WorkItem(Work.Pod, pod.Namespace() ?? "", pod.Name()), at - now);
     }
 
-    /// <summary>The pod is gone: stop its containers (the Killing events a graceful deletion produces) and drop its state.</summary>
+    /// <summary>
+    /// The pod was removed without the kubelet stopping it first (a force delete, grace 0): stop its containers
+    /// (the Killing events) and drop its state.
+    /// </summary>
     public void Forget(JsonObject pod)
     {
         if (!_pods.Remove(pod.Uid(), out var rt)) return;
         rt.Pod = pod;
         foreach (var c in rt.All.Where(c => c.State == CState.Running))
             Event(rt, c, "Normal", "Killing", $"Stopping container {c.Name}");
+    }
+
+    /// <summary>
+    /// A pod with a deletionTimestamp (syncTerminatingPod, then the status manager's final delete): every running
+    /// container is told to stop (a Killing event each); no container starts or restarts any more. The containers
+    /// exit <see cref="SandboxOptions.PodStopDelay"/> after the kubelet first saw the deletion — cleanly, exit 0
+    /// "Completed", as an app that handles SIGTERM — unless the grace period ends first: then SIGKILL, exit 137
+    /// "Error". The terminal status follows (phase Succeeded or Failed, as kubelets since 1.27 report a pod that
+    /// will not run again), and the kubelet deletes the pod with grace 0, which removes it.
+    /// </summary>
+    /// <remarks>
+    /// Readiness: the kubelet goes on probing readiness while a pod terminates (prober/worker.go stops only the
+    /// liveness and startup probes), and a container without a readiness probe counts as ready while it runs. The
+    /// simulated app stops answering its readiness probe once it has SIGTERM (it drains, as graceful shutdown
+    /// usually does), so a container with a readinessProbe goes unready at once; one without stays ready until it
+    /// stops. Either way the endpoints controller drops a terminating pod from a Service's ready addresses.
+    /// </remarks>
+    void Terminate(JsonObject pod, DateTimeOffset now)
+    {
+        if (!_pods.TryGetValue(pod.Uid(), out var rt))
+        {
+            // Never admitted here (or already stopped): nothing runs that would need stopping.
+            DeleteFinally(pod);
+            return;
+        }
+        rt.Pod = pod;
+        try
+        {
+            var grace = TimeSpan.FromSeconds(Math.Max(pod.At("metadata", "deletionGracePeriodSeconds").AsLong() ?? 0, 0));
+            var running = rt.All.Where(c => c.State == CState.Running).ToList();
+            if (rt.Stop is not { } stop)
+            {
+                // Nothing running: the sandbox is torn down at once, there is no app to wait for.
+                var appStops = running.Count == 0 ? now : now + ctx.Options.PodStopDelay;
+                rt.Stop = stop = new Stopping(now, appStops, now + grace, grace);
+                foreach (var c in running)
+                {
+                    Event(rt, c, "Normal", "Killing", $"Stopping container {c.Name}");
+                    if (rt.SpecOf(c)?["readinessProbe"] is JsonObject) c.Ready = false;
+                }
+                foreach (var c in rt.All) c.NextAt = null;
+            }
+            else if (grace < stop.Grace)
+            {
+                // A second delete shortened the grace period: the kubelet kills within the new one from now.
+                rt.Stop = stop = stop with { Grace = grace, KillAt = Min(stop.KillAt, now + grace) };
+            }
+
+            var stopAt = Min(stop.AppStopsAt, stop.KillAt);
+            if (now < stopAt)
+            {
+                WriteStatus(rt, pod, now);
+                ctx.EnqueueAfter(new WorkItem(Work.Pod, pod.Namespace() ?? "", pod.Name()), stopAt - now);
+                return;
+            }
+
+            var killed = stop.KillAt < stop.AppStopsAt;
+            foreach (var c in running)
+            {
+                c.Current = Terminated(c, killed ? 137 : 0, killed ? "Error" : "Completed", stopAt);
+                c.State = CState.Terminated;
+                c.FinishedAt = stopAt;
+                c.Ready = c.Started = false;
+            }
+            // With no stop delay the containers stop in the instant the kubelet sees the deletion, and its final
+            // delete follows in the same sync: the pod goes Terminating (the apiserver's write) → gone, without a
+            // terminal status nobody could act on in between.
+            if (stopAt > stop.RequestedAt) WriteStatus(rt, pod, now, terminal: true);
+            _pods.Remove(rt.Uid);
+        }
+        finally
+        {
+            rt.EndSync();
+        }
+        DeleteFinally(pod);
+    }
+
+    /// <summary>The status manager's delete once the pod's containers are gone: grace 0, only this pod (uid precondition).</summary>
+    void DeleteFinally(JsonObject pod)
+    {
+        try
+        {
+            ctx.Store.Delete(ResourceKinds.Pods, pod.Namespace(), pod.Name(), DeleteOptions.Now with { Uid = pod.Uid() });
+        }
+        catch (ApiException e) when (e.Code is 404 or 409)
+        {
+        }
+    }
+
+    void WriteStatus(PodRuntime rt, JsonObject pod, DateTimeOffset now, bool terminal = false)
+    {
+        var status = BuildStatus(rt, pod, now, terminal);
+        if (Js.SortedJson(status) != Js.SortedJson(pod["status"]))
+            ctx.Store.Mutate(ResourceKinds.Pods, pod.Namespace(), pod.Name(), o => o["status"] = status, statusOnly: true);
     }
 
     void Advance(PodRuntime rt, DateTimeOffset now)
@@ -99,6 +194,8 @@ internal sealed class Kubelet(ControllerContext ctx)
     }
 
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>The container with the earliest action due by <paramref name="now"/>: a new container becomes due when its turn comes.</summary>
     static (Ctr, DateTimeOffset)? NextDue(PodRuntime rt, DateTimeOffset now)
@@ -310,12 +407,16 @@ internal sealed class Kubelet(ControllerContext ctx)
         return $"couldn't find key config.yaml in ConfigMap {ns}/{spec?["name"].AsString()}-config";
     }
 
-    JsonObject BuildStatus(PodRuntime rt, JsonObject pod, DateTimeOffset now)
+    /// <summary>The pod status (generateAPIPodStatus); <paramref name="terminal"/> once its containers have stopped for good.</summary>
+    JsonObject BuildStatus(PodRuntime rt, JsonObject pod, DateTimeOffset now, bool terminal = false)
     {
         var old = pod["status"] as JsonObject ?? [];
         var initDone = rt.Init.All(c => c.Completed);
         // getPhase: a container that has never run (waiting without a last termination) keeps the pod Pending.
         var phase = !initDone || rt.Main.Any(c => c.State is CState.Pending or CState.Waiting && c.LastTerminated is null) ? "Pending" : "Running";
+        // getPhase with podIsTerminal: every container has stopped and none will restart, so the pod is finished.
+        if (terminal && phase == "Running")
+            phase = rt.Main.All(c => c.State == CState.Terminated && c.Current?["exitCode"].AsInt() == 0) ? "Succeeded" : "Failed";
         var stamp = Js.Timestamp(now);
         var conditions = new JsonArray();
         void Condition(string type, bool value, string? reason = null, string? message = null)
@@ -333,13 +434,21 @@ internal sealed class Kubelet(ControllerContext ctx)
             if (message is not null) c["message"] = message;
             conditions.Add(c);
         }
-        if (ctx.KubeMinor >= 29) Condition("PodReadyToStartContainers", rt.SandboxReady);
+        // A terminal pod's sandbox has been torn down.
+        if (ctx.KubeMinor >= 29) Condition("PodReadyToStartContainers", rt.SandboxReady && !terminal);
         var incomplete = rt.Init.Where(c => !c.Completed).Select(c => c.Name).ToList();
-        if (incomplete.Count == 0) Condition("Initialized", true);
+        if (incomplete.Count == 0) Condition("Initialized", true, phase == "Succeeded" ? "PodCompleted" : null);
         else Condition("Initialized", false, "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incomplete)}]");
         var unready = rt.Main.Where(c => !c.Ready).Select(c => c.Name).ToList();
         var readyMessage = $"containers with unready status: [{string.Join(' ', unready)}]";
-        if (unready.Count == 0)
+        if (phase is "Succeeded" or "Failed")
+        {
+            // status.generateContainersReadyConditionForTerminalPhase: no container list, the phase says it.
+            var reason = phase == "Succeeded" ? "PodCompleted" : "PodFailed";
+            Condition("Ready", false, reason);
+            Condition("ContainersReady", false, reason);
+        }
+        else if (unready.Count == 0)
         {
             Condition("Ready", true);
             Condition("ContainersReady", true);
@@ -418,6 +527,12 @@ internal sealed class Kubelet(ControllerContext ctx)
     }
 
     internal enum CState { Pending, Waiting, Running, Terminated }
+
+    /// <summary>
+    /// A pod being stopped: when the kubelet first saw the deletion, when the app will have exited after SIGTERM,
+    /// and when the grace period (the last one seen) ends and SIGKILL follows.
+    /// </summary>
+    internal sealed record Stopping(DateTimeOffset RequestedAt, DateTimeOffset AppStopsAt, DateTimeOffset KillAt, TimeSpan Grace);
 
     /// <summary>One container's runtime state.</summary>
     internal sealed class Ctr(string name, bool isInit, string image)
@@ -519,6 +634,9 @@ internal sealed class Kubelet(ControllerContext ctx)
 
         public JsonObject? SpecOf(Ctr c) =>
             Pod.At("spec", c.IsInit ? "initContainers" : "containers").Objects().FirstOrDefault(s => s["name"].AsString() == c.Name);
+
+        /// <summary>Set once the kubelet has seen the pod's deletionTimestamp.</summary>
+        public Stopping? Stop { get; set; }
 
         public DateTimeOffset? NextWake()
         {

@@ -161,6 +161,7 @@ public sealed class ObjectStore
             meta["creationTimestamp"] = Timestamp(_time.GetUtcNow());
             meta["generation"] = 1;
             meta.Remove("deletionTimestamp");
+            meta.Remove("deletionGracePeriodSeconds");
             return Commit(StoreEventType.Added, kind, key, o);
         }
     }
@@ -210,7 +211,7 @@ public sealed class ObjectStore
             mutate(next);
             var meta = next.Meta();
             var oldMeta = old.Meta();
-            foreach (var fixedField in (string[])["name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion"])
+            foreach (var fixedField in FixedOnObjectWrite)
             {
                 if (oldMeta[fixedField] is { } value) meta[fixedField] = value.DeepClone();
                 else meta.Remove(fixedField);
@@ -221,6 +222,10 @@ public sealed class ObjectStore
             return CommitChange(kind, key, current, old, next);
         }
     }
+
+    /// <summary>Metadata a controller's whole-object write cannot change (the deletion fields belong to <see cref="Delete"/>).</summary>
+    static readonly string[] FixedOnObjectWrite =
+        ["name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"];
 
     /// <summary>Update and UpdateStatus on a copy that the store owns (the caller's object is never kept).</summary>
     JsonObject Replace(ResourceKind kind, JsonObject o, bool statusOnly)
@@ -250,6 +255,12 @@ public sealed class ObjectStore
                 meta["uid"] = oldMeta["uid"]?.DeepClone();
                 meta["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
                 if (kind.Namespaced) meta["namespace"] = oldMeta["namespace"]?.DeepClone();
+                // rest.BeforeUpdate: only a delete sets or changes the deletion fields; an update keeps the stored ones.
+                foreach (var field in (string[])["deletionTimestamp", "deletionGracePeriodSeconds"])
+                {
+                    if (oldMeta[field] is { } value) meta[field] = value.DeepClone();
+                    else meta.Remove(field);
+                }
                 next["status"] = old["status"]?.DeepClone();
                 var generation = oldMeta.Long("generation") ?? 1;
                 var changed = !JsonNode.DeepEquals(old["spec"], next["spec"])
@@ -276,16 +287,31 @@ public sealed class ObjectStore
         return Commit(StoreEventType.Modified, kind, key, next, previous: current.Json);
     }
 
-    /// <summary>Deletes an object and returns its last state. Throws 404 when it does not exist.</summary>
-    public JsonObject Delete(ResourceKind kind, string? ns, string name)
+    /// <summary>
+    /// Deletes an object as the apiserver's registry does; every deleter (the API, the controllers, the garbage
+    /// collector, the kubelet) comes through here, so the rules hold whoever deletes. A pod is deleted
+    /// gracefully (<see cref="GracefulDeletion"/>): it is written back with <c>deletionTimestamp</c> and stays,
+    /// Terminating, until its kubelet has stopped it and deletes it with grace 0. Returns the pod so marked, or
+    /// the last state of an object that was removed. Throws 404 when it does not exist, 409 on a failed precondition.
+    /// </summary>
+    public JsonObject Delete(ResourceKind kind, string? ns, string name, DeleteOptions? options = null)
     {
+        options ??= DeleteOptions.Default;
         lock (_gate)
         {
             var key = Key(kind, ns, name);
             if (!_objects.TryGetValue(key, out var old)) throw ApiException.NotFound(kind, name);
+            var last = StoredJson.Parse(old.Json);
+            GracefulDeletion.CheckPreconditions(kind, name, last, options);
+            switch (GracefulDeletion.Apply(kind, last, options.GracePeriodSeconds, _time.GetUtcNow()))
+            {
+                case DeleteAction.Pending:
+                    return last;
+                case DeleteAction.Mark:
+                    return Commit(StoreEventType.Modified, kind, key, last, previous: old.Json);
+            }
             _objects.Remove(key);
             _revision++;
-            var last = StoredJson.Parse(old.Json);
             last.Meta()["resourceVersion"] = Version(_revision);
             Publish(new Change(StoreEventType.Deleted, kind, last.Namespace(), name, _writer.Serialize(last).ToArray(), _revision, null));
             return last;

@@ -20,7 +20,7 @@ static class DemoRunner
         var console = Console.Out;
         var ct = app.Lifetime.ApplicationStopping;
         // Tokenless on purpose: kubectl sends no bearer token to a plain http:// server (see DemoSeed).
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { PodStartDelay = session.Options.PodStartDelay }, ct);
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { PodStartDelay = session.Options.PodStartDelay, PodStopDelay = session.Options.PodStopDelay }, ct);
         await sandbox.ApplyAsync(DemoWorkloads.Yaml, ct);
 
         await app.StartAsync(ct);

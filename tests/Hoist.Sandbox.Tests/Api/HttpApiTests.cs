@@ -207,6 +207,80 @@ public class HttpApiTests
         protectedNs.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    /// <summary>A bare API server (no kubelet to finish the deletion) with one pod bound to a node.</summary>
+    static async Task<(SandboxCluster, HttpClient)> StartWithScheduledPod()
+    {
+        var (cluster, http) = await Start(new SandboxOptions { RunControllers = false });
+        cluster.Writer.Create(ResourceKinds.Pods, "default", JsonNode.Parse("""
+            {"metadata":{"name":"web"},"spec":{"nodeName":"sandbox-node-1","terminationGracePeriodSeconds":20,"containers":[{"name":"app","image":"nginx:1.25"}]}}
+            """)!.AsObject());
+        return (cluster, http);
+    }
+
+    [Fact]
+    public async Task Delete_ScheduledPod_AnswersThePodMarkedForGracefulDeletion()
+    {
+        var (cluster, http) = await StartWithScheduledPod();
+        await using var _ = cluster;
+        using var __ = http;
+
+        var response = await http.DeleteAsync("/api/v1/namespaces/default/pods/web", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await Json(response);
+        body["kind"]!.GetValue<string>().ShouldBe("Pod");
+        body["metadata"]!["deletionGracePeriodSeconds"]!.GetValue<long>().ShouldBe(20);
+        body["metadata"]!["deletionTimestamp"].ShouldNotBeNull();
+        cluster.Store.Get(ResourceKinds.Pods, "default", "web")!.Meta().Str("deletionTimestamp")
+            .ShouldBe(body["metadata"]!["deletionTimestamp"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("?gracePeriodSeconds=0", null)]
+    [InlineData("", """{"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0,"propagationPolicy":"Background"}""")]
+    public async Task Delete_PodWithGracePeriodZero_RemovesItAtOnce(string query, string? body)
+    {
+        var (cluster, http) = await StartWithScheduledPod();
+        await using var _ = cluster;
+        using var __ = http;
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/namespaces/default/pods/web" + query);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        var response = await http.SendAsync(request, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Json(response))["metadata"]!["deletionGracePeriodSeconds"]!.GetValue<long>().ShouldBe(0);
+        cluster.Store.Get(ResourceKinds.Pods, "default", "web").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Delete_PodDryRun_AnswersWhatTheDeleteWouldWriteAndChangesNothing()
+    {
+        var (cluster, http) = await StartWithScheduledPod();
+        await using var _ = cluster;
+        using var __ = http;
+        var before = cluster.Store.ResourceVersion;
+
+        var body = await Json(await http.DeleteAsync("/api/v1/namespaces/default/pods/web?dryRun=All", Ct));
+
+        body["metadata"]!["deletionGracePeriodSeconds"]!.GetValue<long>().ShouldBe(20);
+        cluster.Store.ResourceVersion.ShouldBe(before);
+        cluster.Store.Get(ResourceKinds.Pods, "default", "web")!.Meta()["deletionTimestamp"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Delete_GracePeriodThatIsNotANumber_IsBadRequest()
+    {
+        var (cluster, http) = await StartWithScheduledPod();
+        await using var _ = cluster;
+        using var __ = http;
+
+        var response = await http.DeleteAsync("/api/v1/namespaces/default/pods/web?gracePeriodSeconds=soon", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        cluster.Store.Get(ResourceKinds.Pods, "default", "web").ShouldNotBeNull();
+    }
+
     [Fact]
     public async Task WrongVerbOrScope_AnswersLikeTheApiserver()
     {

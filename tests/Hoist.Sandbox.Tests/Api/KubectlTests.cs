@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Hoist.Sandbox.Api;
 using Hoist.Sandbox.Store;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Xunit;
 
@@ -22,6 +24,25 @@ public class KubectlTests
         public required Kubectl Kubectl { get; init; }
         public required ConcurrentQueue<string> Requests { get; init; }
 
+        /// <summary>Every request line as it completes (a watch's line comes when it closes).</summary>
+        public required ChannelReader<string> Completed { get; init; }
+
+        /// <summary>Waits for a completed request matching <paramref name="match"/>.</summary>
+        public async Task<string> RequestAsync(Func<string, bool> match, string what)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                await foreach (var line in Completed.ReadAllAsync(cts.Token))
+                    if (match(line)) return line;
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+            }
+            throw new TimeoutException($"no request for {what}; requests:\n{string.Join("\n", Requests)}");
+        }
+
         public ValueTask DisposeAsync()
         {
             Kubectl.Dispose();
@@ -31,13 +52,24 @@ public class KubectlTests
         public Task<KubectlResult> Run(params string[] args) => Kubectl.RunAsync(args);
     }
 
-    static async Task<Session> Start(string version, TimeProvider? time = null)
+    static async Task<Session> Start(string version, TimeProvider? time = null, Action<SandboxOptions>? configure = null)
     {
         Assert.SkipUnless(Kubectl.Installed, "kubectl is not installed");
         var requests = new ConcurrentQueue<string>();
-        var options = new SandboxOptions { KubeVersion = version, RequestLog = requests.Enqueue, Time = time ?? TimeProvider.System };
+        var completed = Channel.CreateUnbounded<string>();
+        var options = new SandboxOptions
+        {
+            KubeVersion = version,
+            RequestLog = line =>
+            {
+                requests.Enqueue(line);
+                completed.Writer.TryWrite(line);
+            },
+            Time = time ?? TimeProvider.System,
+        };
+        configure?.Invoke(options);
         var cluster = await SandboxCluster.StartAsync(options, Ct);
-        return new Session { Cluster = cluster, Kubectl = new Kubectl(cluster), Requests = requests };
+        return new Session { Cluster = cluster, Kubectl = new Kubectl(cluster), Requests = requests, Completed = completed.Reader };
     }
 
     /// <summary>Waits on a store watch until the controllers have brought the object into the expected state.</summary>
@@ -307,6 +339,96 @@ public class KubectlTests
         result.Stdout.ShouldContain("web-abc12");
         result.Stdout.ShouldContain("Pulling image \"nginx:nonexistent\"");
         s.Requests.ShouldContain(r => r.StartsWith("GET /api/v1/namespaces/default/events?fieldSelector=", StringComparison.Ordinal) && r.Contains(" 200 ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Lets the controllers settle, moves the fake clock, and lets them settle again.</summary>
+    static async Task Advance(SandboxCluster cluster, FakeTimeProvider time, TimeSpan by)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(30));
+        await cluster.Controllers.WaitForIdleAsync(cts.Token);
+        time.Advance(by);
+        await cluster.Controllers.WaitForIdleAsync(cts.Token);
+    }
+
+    [Theory]
+    [InlineData("1.27")]
+    [InlineData("1.33")]
+    public async Task GetPods_DuringARolloutWithAStopDelay_ShowsTheReplacedPodsTerminating(string version)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var step = TimeSpan.FromSeconds(1);
+        await using var s = await Start(version, time, o => (o.PodStartDelay, o.PodStopDelay) = (step, TimeSpan.FromSeconds(10)));
+        await s.Cluster.ApplyAsync(Manifests.Deployment(replicas: 2), Ct);
+        await Advance(s.Cluster, time, step);
+        ShouldSucceed(await s.Run("set", "image", "deployment/web", "app=nginx:1.26"));
+        // maxSurge 1, maxUnavailable 0: one new pod, ready a second later, then the next; each readiness sends an old pod into its ten-second stop.
+        await Advance(s.Cluster, time, step);
+        await Advance(s.Cluster, time, step);
+
+        var during = await s.Run("get", "pods");
+        var status = await s.Run("rollout", "status", "deployment/web", "--watch=false");
+        await Advance(s.Cluster, time, TimeSpan.FromSeconds(10));
+        var after = await s.Run("get", "pods");
+
+        ShouldSucceed(during);
+        var rows = Rows(during.Stdout).Skip(1).ToList();
+        rows.Count.ShouldBe(4, during.Stdout);
+        rows.Count(r => r[1] == "2/2" && r[2] == "Terminating").ShouldBe(2, during.Stdout);
+        rows.Count(r => r[1] == "2/2" && r[2] == "Running").ShouldBe(2, during.Stdout);
+        // Terminating pods are not replicas: the rollout is complete while they stop.
+        status.Stdout.ShouldBe("deployment \"web\" successfully rolled out\n");
+        var remaining = Rows(after.Stdout).Skip(1).ToList();
+        remaining.Count.ShouldBe(2, after.Stdout);
+        remaining.ShouldAllBe(r => r[2] == "Running");
+    }
+
+    [Theory]
+    [InlineData("1.27")]
+    [InlineData("1.33")]
+    public async Task DeletePod_WaitsUntilTheKubeletHasRemovedIt(string version)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var s = await Start(version, time, o => o.PodStopDelay = TimeSpan.FromSeconds(5));
+        s.Cluster.Writer.Create(ResourceKinds.Pods, "default", JsonNode.Parse("""
+            {"metadata":{"name":"web"},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}
+            """)!.AsObject());
+        await WaitFor(s.Cluster, ResourceKinds.Pods, "web", p => p["status"]?["phase"]?.GetValue<string>() == "Running");
+
+        var delete = s.Run("delete", "pod", "web");
+        // kubectl's wait lists the pod by name (then watches it) once the DELETE has answered with the marked pod.
+        await s.RequestAsync(r => r.StartsWith("GET /api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dweb", StringComparison.Ordinal), "kubectl's wait for the deletion");
+        var terminating = s.Cluster.Store.Get(ResourceKinds.Pods, "default", "web");
+        var doneBeforeTheStop = delete.IsCompleted;
+        await Advance(s.Cluster, time, TimeSpan.FromSeconds(5));
+        var result = await delete;
+
+        terminating.ShouldNotBeNull();
+        terminating.Meta()["deletionTimestamp"].ShouldNotBeNull();
+        doneBeforeTheStop.ShouldBeFalse();
+        ShouldSucceed(result);
+        result.Stdout.ShouldBe("pod \"web\" deleted\n");
+        s.Cluster.Store.Get(ResourceKinds.Pods, "default", "web").ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("1.27")]
+    [InlineData("1.33")]
+    public async Task DeletePod_ForceWithGracePeriodZero_RemovesItAtOnce(string version)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var s = await Start(version, time, o => o.PodStopDelay = TimeSpan.FromSeconds(5));
+        s.Cluster.Writer.Create(ResourceKinds.Pods, "default", JsonNode.Parse("""
+            {"metadata":{"name":"web"},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}
+            """)!.AsObject());
+        await WaitFor(s.Cluster, ResourceKinds.Pods, "web", p => p["status"]?["phase"]?.GetValue<string>() == "Running");
+
+        var result = await s.Run("delete", "pod", "web", "--grace-period=0", "--force");
+
+        ShouldSucceed(result);
+        result.Stdout.ShouldBe("pod \"web\" force deleted\n");
+        result.Stderr.ShouldStartWith("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated.");
+        s.Cluster.Store.Get(ResourceKinds.Pods, "default", "web").ShouldBeNull();
     }
 }
 

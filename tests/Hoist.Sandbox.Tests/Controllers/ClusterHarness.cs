@@ -29,12 +29,13 @@ internal sealed class ClusterHarness : IAsyncDisposable
     public ObjectStore Store { get; }
     public ControllerManager Manager { get; }
 
-    public static ClusterHarness WithFakeClock(TimeSpan? podStartDelay = null, int nodes = 3, string kubeVersion = "1.33")
+    public static ClusterHarness WithFakeClock(TimeSpan? podStartDelay = null, int nodes = 3, string kubeVersion = "1.33", TimeSpan? podStopDelay = null)
     {
         var fake = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         return new ClusterHarness(fake, fake, new SandboxOptions
         {
             Time = fake, PodStartDelay = podStartDelay ?? TimeSpan.FromSeconds(2), Nodes = nodes, KubeVersion = kubeVersion,
+            PodStopDelay = podStopDelay ?? TimeSpan.Zero,
         });
     }
 

@@ -59,6 +59,33 @@ public class TableConverterTests
         cells[2].ShouldBe("Running");
     }
 
+    static string Deleting(string pod) =>
+        pod.Replace("\"creationTimestamp\":", "\"deletionTimestamp\":\"2025-01-01T12:00:30Z\",\"creationTimestamp\":", StringComparison.Ordinal);
+
+    [Fact]
+    public void Pods_BeingDeleted_ShowTerminatingWithTheirReadiness()
+    {
+        var cells = Cells(ResourceKinds.Pods, Deleting(Pod("""
+            [{"name":"app","ready":true,"restartCount":0,"state":{"running":{}}},{"name":"side","ready":false,"restartCount":0,"state":{"running":{}}}]
+            """)));
+
+        cells[1].ShouldBe("1/2");
+        cells[2].ShouldBe("Terminating");
+    }
+
+    [Fact]
+    public void Pods_BeingDeletedOnceFinished_ShowTheContainersReasonNotTerminating()
+    {
+        // printPod since 1.31 (kubernetes#122038): a pod whose kubelet has reported a terminal phase is not "Terminating".
+        var cells = Cells(ResourceKinds.Pods, Deleting(Pod("""
+            [{"name":"app","ready":false,"restartCount":0,"state":{"terminated":{"exitCode":0,"reason":"Completed"}}},
+             {"name":"side","ready":false,"restartCount":0,"state":{"terminated":{"exitCode":0,"reason":"Completed"}}}]
+            """, "Succeeded")));
+
+        cells[1].ShouldBe("0/2");
+        cells[2].ShouldBe("Completed");
+    }
+
     [Fact]
     public void Deployments_CellsAreReadyUpToDateAvailable()
     {
