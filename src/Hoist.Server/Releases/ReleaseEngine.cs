@@ -34,6 +34,8 @@ public sealed partial class ReleaseEngine(
 
     readonly Channel<long> _wake = Channel.CreateUnbounded<long>();
     readonly ConcurrentDictionary<long, RunningRelease> _running = new();
+    // A runner that crashed (a database error, a bug) is not restarted at once: 1 s, 2 s, 4 s … up to a minute.
+    readonly ConcurrentDictionary<long, (int Failures, DateTimeOffset NotBefore)> _backoff = new();
     readonly ReleaseEngineOptions _options = options.Value;
     readonly ILogger _log = log;
 
@@ -71,6 +73,9 @@ public sealed partial class ReleaseEngine(
                 LogScheduleFailed(e);
             }
 
+            var now = time.GetUtcNow();
+            foreach (var wait in _backoff.Values)
+                if (wait.NotBefore > now && wait.NotBefore < nextCheck) nextCheck = wait.NotBefore;
             using var pause = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var woken = _wake.Reader.WaitToReadAsync(pause.Token).AsTask();
             var due = nextCheck - time.GetUtcNow();
@@ -101,6 +106,7 @@ public sealed partial class ReleaseEngine(
         {
             var head = queue.OrderBy(c => c.RollbackOfId ?? c.Id).ThenBy(c => c.Id).First();
             if (_running.ContainsKey(head.Id)) continue;
+            if (_backoff.TryGetValue(head.Id, out var wait) && wait.NotBefore > now) continue;
             if (_running.Values.Any(r => r.Key == head.Key)) continue;
             if (head.LeaseOwner is not null && head.LeaseOwner != InstanceId && head.LeaseExpiresAt > now) continue;
             if (!await TryClaimAsync(head.Id, stop)) continue;
@@ -136,6 +142,7 @@ public sealed partial class ReleaseEngine(
             {
                 var runner = new ReleaseRunner(store, connections, gateways, _options, time, _log, run);
                 var follow = await runner.RunAsync();
+                _backoff.TryRemove(id, out _);
                 if (follow is { } next) ReleaseQueued(next);
             }
             catch (Exception e) when (run.Cts.IsCancellationRequested)
@@ -145,6 +152,8 @@ public sealed partial class ReleaseEngine(
             catch (Exception e)
             {
                 LogRunnerFailed(e, id);
+                var failures = (_backoff.TryGetValue(id, out var previous) ? previous.Failures : 0) + 1;
+                _backoff[id] = (failures, time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures - 1))));
             }
             finally
             {
