@@ -29,7 +29,7 @@ static class DemoRunner
         var kubeconfig = Path.Combine(session.DataDir, "sandbox.kubeconfig");
         sandbox.WriteKubeconfig(kubeconfig);
         var envPath = Path.Combine(session.DataDir, DemoEnvFile.FileName);
-        var env = await DemoSeed.RunAsync(app.Services, server, sandbox.Url, kubeconfig, session.AdminPassword, session.Previous, ct);
+        var env = await DemoSeed.RunAsync(app.Services, server, sandbox.KubeconfigYaml(), kubeconfig, session.AdminPassword, session.Previous, ct);
         DemoEnvFile.Write(envPath, env);
         var adminOk = await AdminPasswordWorksAsync(app.Services, session.AdminPassword, ct);
 

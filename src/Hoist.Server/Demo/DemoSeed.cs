@@ -25,11 +25,8 @@ public static class DemoSeed
     public const string CloudAccount = "sandbox";
     public const string CiUser = "ci";
 
-    /// <summary>Sent to the sandbox, which checks no token: it only satisfies the cloud account's "token is required".</summary>
-    const string SandboxToken = "the-demo-sandbox-checks-no-token";
-
     public static async Task<Dictionary<string, string>> RunAsync(
-        IServiceProvider services, Uri server, Uri sandbox, string kubeconfigPath, string adminPassword,
+        IServiceProvider services, Uri server, string sandboxKubeconfig, string kubeconfigPath, string adminPassword,
         IReadOnlyDictionary<string, string> previous, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
@@ -42,11 +39,10 @@ public static class DemoSeed
         var team = await setup.EnsureTeamAsync(Team, CiUser, ct);
         var project = await setup.EnsureProjectAsync(team.Id, Project, [CiUser], ct);
         var plan = await setup.EnsureBuildPlanAsync(project.Id, BuildPlan, BuildPlanExternalId, ct: ct);
-        // By server URL: the sandbox runs tokenless so that kubectl (which sends no bearer token to a plain http://
-        // server) can use sandbox.kubeconfig, and a token-kind account needs some token, which the sandbox ignores.
-        // (A kubeconfig whose user is `{}` is refused by KubernetesClient's config loader.)
+        // The same kubeconfig kubectl gets (sandbox.kubeconfig): the sandbox runs tokenless, because kubectl sends no
+        // bearer token to a plain http:// server, so its user is `{}` and Hoist sends no Authorization header either.
         var account = await setup.EnsureCloudAccountAsync(team.Id,
-            new CloudAccountRequest { Name = CloudAccount, Server = sandbox.ToString().TrimEnd('/'), Token = SandboxToken }, ct);
+            new CloudAccountRequest { Name = CloudAccount, Kubeconfig = sandboxKubeconfig }, ct);
 
         var existing = await db.DeployCredentials.AsNoTracking()
             .Where(c => c.ProjectId == project.Id && c.BuildPlanId == plan.Id && c.CloudAccountId == account.Account.Id && c.RevokedAt == null

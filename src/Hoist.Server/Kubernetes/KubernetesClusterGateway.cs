@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
+using k8s.KubeConfigModels;
 using k8s.Models;
 
 namespace Hoist.Server.Kubernetes;
@@ -50,8 +51,10 @@ public sealed partial class KubernetesClusterGateway : IClusterGateway, IRollout
         {
             if (!string.IsNullOrEmpty(c.Kubeconfig))
             {
-                using var stream = new MemoryStream(Encoding.UTF8.GetBytes(c.Kubeconfig));
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(stream, currentContext: string.IsNullOrEmpty(c.Context) ? null : c.Context);
+                var kubeconfig = KubernetesYaml.Deserialize<K8SConfiguration>(c.Kubeconfig);
+                var context = string.IsNullOrEmpty(c.Context) ? kubeconfig.CurrentContext : c.Context;
+                PrepareUser(kubeconfig, context);
+                return KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig, context);
             }
             if (string.IsNullOrEmpty(c.Server)) throw new ClusterUnreachableException("the cloud account has neither a kubeconfig nor a server address");
             var config = new KubernetesClientConfiguration
@@ -69,6 +72,32 @@ public sealed partial class KubernetesClusterGateway : IClusterGateway, IRollout
             // The kubeconfig's content must not leak into messages: name only what kind of problem it was.
             throw new ClusterUnreachableException($"the cluster connection settings could not be used ({e.GetType().Name})");
         }
+    }
+
+    /// <summary>
+    /// Makes the chosen context's user usable by KubernetesClient, which insists on credentials where kubectl does
+    /// not: a user with none at all (<c>user: {}</c>, for a cluster behind an authenticating proxy or with anonymous
+    /// auth) is dropped from the context, so requests carry no Authorization header, as kubectl sends them. A user
+    /// or cluster that would make the client run a command or read a file on this server is refused here as well
+    /// as when the account is saved (<c>KubeconfigInspector</c>), because this is where the client would do it.
+    /// </summary>
+    static void PrepareUser(K8SConfiguration kubeconfig, string? contextName)
+    {
+        var context = kubeconfig.Contexts?.FirstOrDefault(x => string.Equals(x.Name, contextName, StringComparison.OrdinalIgnoreCase))?.ContextDetails;
+        if (context is null) return; // the client names the problem
+        var cluster = kubeconfig.Clusters?.FirstOrDefault(x => string.Equals(x.Name, context.Cluster, StringComparison.OrdinalIgnoreCase))?.ClusterEndpoint;
+        if (!string.IsNullOrEmpty(cluster?.CertificateAuthority))
+            throw new ClusterUnreachableException("the kubeconfig's cluster refers to a certificate file on the Hoist server; only inline data is accepted");
+        if (string.IsNullOrWhiteSpace(context.User)) return;
+        var user = kubeconfig.Users?.FirstOrDefault(x => string.Equals(x.Name, context.User, StringComparison.OrdinalIgnoreCase));
+        if (user is null) return;
+        var u = user.UserCredentials;
+        if (u?.ExternalExecution is not null || u?.AuthProvider is not null)
+            throw new ClusterUnreachableException("the kubeconfig's user runs a command or an auth provider to get credentials; Hoist refuses that");
+        if (!string.IsNullOrEmpty(u?.ClientCertificate) || !string.IsNullOrEmpty(u?.ClientKey))
+            throw new ClusterUnreachableException("the kubeconfig's user refers to a key or certificate file on the Hoist server; only inline data is accepted");
+        var hasCredentials = u is not null && new[] { u.Token, u.UserName, u.Password, u.ClientCertificateData, u.ClientKeyData }.Any(v => !string.IsNullOrEmpty(v));
+        if (!hasCredentials) context.User = null;
     }
 
     static X509Certificate2Collection LoadCa(string data)

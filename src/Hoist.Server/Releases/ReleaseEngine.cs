@@ -18,9 +18,11 @@ public sealed class ReleaseCommandException(string code, int status, string mess
 /// <summary>
 /// Runs releases. A scheduler loop (like eShop's GracePeriodManagerService) wakes when a release is queued, when
 /// one finishes, and every <see cref="ReleaseEngineOptions.TakeoverInterval"/>; for each workload it picks the
-/// first waiting release, claims it with a lease (an atomic conditional UPDATE, so replicas sharing one
-/// database never run the same release twice) and runs it with a <see cref="ReleaseRunner"/>. A rollback
-/// release goes right after the release it rolls back. At start-up the same loop resumes whatever was left.
+/// first waiting release, claims it with a lease (<see cref="ReleaseLease"/>: an atomic conditional UPDATE, so
+/// replicas sharing one database never run the same release twice) and runs it with a <see cref="ReleaseRunner"/>.
+/// A rollback release goes right after the release it rolls back. At start-up the same loop resumes whatever was
+/// left. A runner that crashes is retried after a back-off that doubles up to a minute, holding its lease meanwhile
+/// so that other replicas wait too.
 /// </summary>
 public sealed partial class ReleaseEngine(
     ReleaseStore store,
@@ -34,6 +36,9 @@ public sealed partial class ReleaseEngine(
 
     readonly Channel<long> _wake = Channel.CreateUnbounded<long>();
     readonly ConcurrentDictionary<long, RunningRelease> _running = new();
+    // A runner that crashed (a database error, a bug) is not restarted at once: 1 s, 2 s, 4 s … up to a minute.
+    readonly ConcurrentDictionary<long, (int Failures, DateTimeOffset NotBefore)> _backoff = new();
+    static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
     readonly ReleaseEngineOptions _options = options.Value;
     readonly ILogger _log = log;
 
@@ -60,7 +65,8 @@ public sealed partial class ReleaseEngine(
         LogStarted(InstanceId);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var nextCheck = time.GetUtcNow() + _options.TakeoverInterval;
+            var passStarted = time.GetUtcNow();
+            var nextCheck = passStarted + _options.TakeoverInterval;
             while (_wake.Reader.TryRead(out _)) { }
             try
             {
@@ -71,6 +77,10 @@ public sealed partial class ReleaseEngine(
                 LogScheduleFailed(e);
             }
 
+            // Wake when a back-off ends. Compared with the pass's start, not with now: a back-off that ended while
+            // the pass ran may have been skipped by it, and must not wait for the next takeover check.
+            foreach (var wait in _backoff.Values)
+                if (wait.NotBefore > passStarted && wait.NotBefore < nextCheck) nextCheck = wait.NotBefore;
             using var pause = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var woken = _wake.Reader.WaitToReadAsync(pause.Token).AsTask();
             var due = nextCheck - time.GetUtcNow();
@@ -96,11 +106,16 @@ public sealed partial class ReleaseEngine(
             .ToListAsync(c), stop);
 
         var now = time.GetUtcNow();
+        // Back-offs of releases that ended elsewhere (another replica, a cancel) are no longer needed.
+        var active = candidates.Select(c => c.Id).ToHashSet();
+        foreach (var id in _backoff.Keys)
+            if (!active.Contains(id)) _backoff.TryRemove(id, out _);
         // A release waiting for its rollback (RollingBack) is not itself run; its rollback release is.
         foreach (var queue in candidates.Where(c => c.Status != ReleaseStatus.RollingBack).GroupBy(c => c.Key))
         {
             var head = queue.OrderBy(c => c.RollbackOfId ?? c.Id).ThenBy(c => c.Id).First();
             if (_running.ContainsKey(head.Id)) continue;
+            if (_backoff.TryGetValue(head.Id, out var wait) && wait.NotBefore > now) continue;
             if (_running.Values.Any(r => r.Key == head.Key)) continue;
             if (head.LeaseOwner is not null && head.LeaseOwner != InstanceId && head.LeaseExpiresAt > now) continue;
             if (!await TryClaimAsync(head.Id, stop)) continue;
@@ -111,17 +126,15 @@ public sealed partial class ReleaseEngine(
     async Task<bool> TryClaimAsync(long id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        DateTimeOffset? until = now + _options.LeaseDuration;
-        var me = InstanceId;
-        var claimed = await store.ReadAsync((db, c) => db.Releases
-            .Where(r => r.Id == id && (r.LeaseOwner == null || r.LeaseOwner == me || r.LeaseExpiresAt == null || r.LeaseExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, me).SetProperty(r => r.LeaseExpiresAt, until), c), ct);
+        var claimed = await store.ReadAsync((db, c) => ReleaseLease.ClaimAsync(db, id, InstanceId, now, now + _options.LeaseDuration, c), ct);
         return claimed == 1;
     }
 
     Task ReleaseLeaseAsync(long id) =>
-        store.ReadAsync((db, c) => db.Releases.Where(r => r.Id == id && r.LeaseOwner == InstanceId)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null), c), CancellationToken.None);
+        store.ReadAsync((db, c) => ReleaseLease.GiveUpAsync(db, id, InstanceId, c), CancellationToken.None);
+
+    Task HoldLeaseAsync(long id, DateTimeOffset until) =>
+        store.ReadAsync((db, c) => ReleaseLease.ExtendAsync(db, id, InstanceId, until, c), CancellationToken.None);
 
     void Start(long id, WorkloadKey key, CancellationToken stop)
     {
@@ -132,10 +145,12 @@ public sealed partial class ReleaseEngine(
             LogRunning(id, key.Kind, key.Name);
             using var renewal = CancellationTokenSource.CreateLinkedTokenSource(run.Cts.Token);
             var renew = RenewLeaseAsync(run, renewal.Token);
+            DateTimeOffset? retryAt = null;
             try
             {
                 var runner = new ReleaseRunner(store, connections, gateways, _options, time, _log, run);
                 var follow = await runner.RunAsync();
+                _backoff.TryRemove(id, out _);
                 if (follow is { } next) ReleaseQueued(next);
             }
             catch (Exception e) when (run.Cts.IsCancellationRequested)
@@ -144,13 +159,20 @@ public sealed partial class ReleaseEngine(
             }
             catch (Exception e)
             {
-                LogRunnerFailed(e, id);
+                var failures = (_backoff.TryGetValue(id, out var previous) ? previous.Failures : 0) + 1;
+                var delay = Backoff(failures);
+                retryAt = time.GetUtcNow() + delay;
+                _backoff[id] = (failures, retryAt.Value);
+                LogRunnerFailed(e, id, failures, delay);
             }
             finally
             {
                 await renewal.CancelAsync();
                 try { await renew; } catch (OperationCanceledException) { }
-                try { await ReleaseLeaseAsync(id); } catch (Exception e) { LogLeaseReleaseFailed(e, id); }
+                // After a crash the lease is kept until the retry, so no other replica retries sooner; if this one
+                // dies meanwhile, the lease simply runs out then.
+                try { await (retryAt is { } until ? HoldLeaseAsync(id, until) : ReleaseLeaseAsync(id)); }
+                catch (Exception e) { LogLeaseReleaseFailed(e, id); }
                 _running.TryRemove(id, out _);
                 run.Cts.Dispose();
                 run.Done.TrySetResult();
@@ -159,29 +181,54 @@ public sealed partial class ReleaseEngine(
         }, CancellationToken.None);
     }
 
+    /// <summary>1 s, 2 s, 4 s … after the first, second, third crash in a row, never more than a minute.</summary>
+    internal static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, failures - 1)));
+
     // Keeps the claim alive while running; a lost lease (another replica took over) stops this runner without
-    // any transition, and a cancel request written by another replica is honoured here.
+    // any transition, and a cancel request written by another replica is honoured here. A renewal that fails (the
+    // database did not answer) is tried again next period while the lease still holds; once the next try would
+    // come too late, the runner stops, before another replica can take the release over.
     async Task RenewLeaseAsync(RunningRelease run, CancellationToken ct)
     {
         var period = _options.LeaseDuration / 3;
+        var heldUntil = time.GetUtcNow() + _options.LeaseDuration;
+        var me = InstanceId;
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(period, time, ct);
             var until = time.GetUtcNow() + _options.LeaseDuration;
-            var me = InstanceId;
-            var (renewed, cancelBy) = await store.ReadAsync(async (db, c) =>
+            int renewed;
+            string? cancelBy;
+            try
             {
-                var rows = await db.Releases.Where(r => r.Id == run.Id && r.LeaseOwner == me)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)until), c);
-                var by = await db.Releases.Where(r => r.Id == run.Id).Select(r => r.CancelRequestedBy).FirstOrDefaultAsync(c);
-                return (rows, by);
-            }, ct);
+                (renewed, cancelBy) = await store.ReadAsync(async (db, c) =>
+                {
+                    var rows = await ReleaseLease.ExtendAsync(db, run.Id, me, until, c);
+                    var by = await db.Releases.Where(r => r.Id == run.Id).Select(r => r.CancelRequestedBy).FirstOrDefaultAsync(c);
+                    return (rows, by);
+                }, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Another try is worth it only if it comes well before the lease runs out (half a period of slack
+                // for late timers and slow answers); with the default third, that is one retry.
+                if (time.GetUtcNow() + period < heldUntil - period / 2)
+                {
+                    LogLeaseRenewalFailed(e, run.Id);
+                    continue;
+                }
+                LogLeaseRunningOut(e, run.Id);
+                run.Stop();
+                return;
+            }
             if (renewed == 0)
             {
                 LogLeaseLost(run.Id);
                 run.Stop();
                 return;
             }
+            heldUntil = until;
             if (cancelBy is not null) run.Cancel(cancelBy);
         }
     }
@@ -274,14 +321,20 @@ public sealed partial class ReleaseEngine(
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} stopped ({Cause}); it resumes from its stored state")]
     partial void LogRunnerStopped(long releaseId, string cause);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Release {ReleaseId} stopped unexpectedly; it resumes from its stored state")]
-    partial void LogRunnerFailed(Exception e, long releaseId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Release {ReleaseId} stopped unexpectedly ({Failures} time(s) in a row); it resumes from its stored state in {Delay}")]
+    partial void LogRunnerFailed(Exception e, long releaseId, int failures, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give up the lease on release {ReleaseId}; it expires by itself")]
     partial void LogLeaseReleaseFailed(Exception e, long releaseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on release {ReleaseId} was taken over by another replica")]
     partial void LogLeaseLost(long releaseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease on release {ReleaseId}; trying again while it holds")]
+    partial void LogLeaseRenewalFailed(Exception e, long releaseId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not renew the lease on release {ReleaseId} before it runs out; stopping here so that another replica can take it over")]
+    partial void LogLeaseRunningOut(Exception e, long releaseId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} is rolled back by release {RollbackId}")]
     partial void LogRollbackQueued(long releaseId, long rollbackId);

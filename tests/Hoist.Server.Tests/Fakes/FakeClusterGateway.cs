@@ -220,13 +220,27 @@ public sealed class FakeClusterGateway : IRolloutGateway, IRolloutGatewayFactory
     string Next() => (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>Every cloud account exists and points nowhere in particular; accounts listed in <see cref="Missing"/> do not exist.</summary>
+/// <summary>
+/// Every cloud account exists and points nowhere in particular; accounts listed in <see cref="Missing"/> do not exist.
+/// While <see cref="Fault"/> is set every lookup throws it, as the real source does when the database does not answer.
+/// </summary>
 public sealed class FakeConnectionSource : IClusterConnectionSource
 {
+    int _lookups;
+
     public HashSet<long> Missing { get; } = [];
 
-    public Task<(string Name, ClusterConnection Connection)?> GetAsync(long cloudAccountId, CancellationToken ct) =>
-        Task.FromResult<(string, ClusterConnection)?>(Missing.Contains(cloudAccountId)
+    public Exception? Fault { get; set; }
+
+    /// <summary>Lookups so far: a runner makes one each time it starts on a release.</summary>
+    public int Lookups => Volatile.Read(ref _lookups);
+
+    public Task<(string Name, ClusterConnection Connection)?> GetAsync(long cloudAccountId, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _lookups);
+        if (Fault is { } fault) return Task.FromException<(string, ClusterConnection)?>(fault);
+        return Task.FromResult<(string, ClusterConnection)?>(Missing.Contains(cloudAccountId)
             ? null
             : ($"cluster-{cloudAccountId}", new ClusterConnection { Server = "https://fake.invalid", Token = "not-a-real-token" }));
+    }
 }

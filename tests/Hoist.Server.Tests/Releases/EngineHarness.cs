@@ -28,7 +28,7 @@ public sealed class EngineHarness : IAsyncDisposable
     readonly Dictionary<string, string?> _settings;
     readonly List<ServiceProvider> _providers = [];
 
-    public FakeTimeProvider Time { get; } = new(T0);
+    public WatchedTimeProvider Time { get; } = new(T0);
     public FakeClusterGateway Cluster { get; } = new();
     public FakeConnectionSource Connections { get; } = new();
     public ServiceProvider Services { get; private set; } = null!;

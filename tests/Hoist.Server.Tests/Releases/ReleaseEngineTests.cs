@@ -507,6 +507,60 @@ public class ReleaseEngineTests
     }
 
     [Fact]
+    public async Task Engine_RunnerThatThrows_IsRetriedAfterAGrowingBackOffAndFinishesOnceTheFaultClears()
+    {
+        await using var h = await WithWebAsync();
+        h.Connections.Fault = new InvalidOperationException("the database did not answer");
+        var release = await h.QueueAsync(EngineHarness.Spec(Web, "nginx:1.27"));
+
+        // The clock stands still between steps, so a runner restarted at once would show up as extra attempts.
+        var crashedAt = EngineHarness.T0;
+        var attempt = 1;
+        foreach (var backOff in new[] { 1, 2, 4 })
+        {
+            var retryAt = crashedAt + TimeSpan.FromSeconds(backOff);
+            await SleepsUntilAsync(h, retryAt);
+            h.Connections.Lookups.ShouldBe(attempt, $"attempts before the {backOff} s back-off ends");
+            if (backOff == 4) h.Connections.Fault = null;
+            h.Time.Advance(retryAt - h.Time.GetUtcNow());
+            crashedAt = retryAt;
+            attempt++;
+        }
+
+        await h.WaitForStatusAsync(release.Id, ReleaseStatus.RollingOut);
+        h.Connections.Lookups.ShouldBe(4);
+        h.Cluster.Update(Web, s => Rollout.Complete(s), newRevision: "h2", pods: Rollout.Pods("h2", "nginx:1.27"));
+        await h.WaitForStatusAsync(release.Id, ReleaseStatus.Succeeded);
+        h.Cluster.Patches.Count.ShouldBe(1);
+        (await h.GetAsync(release.Id)).Transitions.OrderBy(t => t.Id).Select(t => t.To)
+            .ShouldBe([ReleaseStatus.Validating, ReleaseStatus.Patching, ReleaseStatus.RollingOut, ReleaseStatus.Succeeded]);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(6, 32)]
+    [InlineData(7, 60)]
+    [InlineData(1000, 60)]
+    public void Engine_BackOffAfterRepeatedCrashes_DoublesUpToAMinute(int failures, int seconds) =>
+        ReleaseEngine.Backoff(failures).ShouldBe(TimeSpan.FromSeconds(seconds));
+
+    /// <summary>Waits (in real time, bounded) until the engine has set a timer for <paramref name="due"/> on the fake clock.</summary>
+    static async Task SleepsUntilAsync(EngineHarness h, DateTimeOffset due)
+    {
+        try
+        {
+            await h.Time.TimerArmedAsync(due).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new ShouldAssertException($"the engine never waited until T0+{(due - EngineHarness.T0).TotalSeconds} s; "
+                + $"{h.Connections.Lookups} attempts so far; timers set for: {string.Join(", ", h.Time.ArmedTimes().Select(t => $"T0+{(t - EngineHarness.T0).TotalSeconds} s"))}");
+        }
+    }
+
+    [Fact]
     public async Task Engine_TwoReplicasOnOneDatabase_RunEachReleaseOnce()
     {
         await using var h = await WithWebAsync();
