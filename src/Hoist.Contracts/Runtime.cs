@@ -27,6 +27,8 @@ public sealed record RuntimePodDto
     public bool IsNew { get; init; }
     public required string Phase { get; init; }
     public bool Ready { get; init; }
+    /// <summary>Being deleted (<c>deletionTimestamp</c> set): kubectl shows it as Terminating until its containers stop.</summary>
+    public bool Terminating { get; init; }
     public string? Node { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
     public IReadOnlyList<RuntimeContainerDto> Containers { get; init; } = [];

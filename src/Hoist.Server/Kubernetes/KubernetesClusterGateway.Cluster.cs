@@ -147,6 +147,7 @@ public sealed partial class KubernetesClusterGateway
                 IsNew = RolloutHealth.IsNew(p, snapshot, target),
                 Phase = p.Phase,
                 Ready = p.Ready,
+                Terminating = p.Terminating,
                 Node = p.Node,
                 CreatedAt = p.CreatedAt,
                 Containers = p.Containers.Select(x => new RuntimeContainerDto

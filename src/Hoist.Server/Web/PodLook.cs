@@ -14,6 +14,8 @@ public static class PodLook
 
     public static string Tone(RuntimePodDto pod)
     {
+        // A pod on its way out is neither a problem nor capacity, whatever its containers say while they stop.
+        if (pod.Terminating) return "muted";
         if (pod.Phase == "Failed" || pod.Containers.Any(c => c.Reason is { } r && BadReasons.Contains(r))) return "bad";
         if (pod.Ready) return "ok";
         if (pod.Phase == "Succeeded") return "muted";
@@ -21,9 +23,13 @@ public static class PodLook
         return "wait";
     }
 
-    /// <summary>The most telling reason: a waiting/terminated container reason, else the phase (and Ready when it is).</summary>
+    /// <summary>
+    /// The most telling reason, in kubectl get pods' order: Terminating first, then a waiting/terminated container
+    /// reason, else the phase (and Ready when it is).
+    /// </summary>
     public static string Label(RuntimePodDto pod, Strings s)
     {
+        if (pod.Terminating) return s.PodTerminating;
         var reason = pod.Containers.Where(c => !string.IsNullOrEmpty(c.Reason)).OrderBy(c => BadReasons.Contains(c.Reason!) ? 0 : 1).FirstOrDefault()?.Reason;
         if (reason is not null) return Fmt.Clip(reason, 64);
         return pod.Ready ? s.PodReady : Fmt.Clip(pod.Phase, 64);

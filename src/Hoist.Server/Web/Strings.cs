@@ -159,6 +159,7 @@ public sealed record Strings
     public required string SelectPod { get; init; }
     public required string Legend { get; init; }
     public required string PodReady { get; init; }
+    public required string PodTerminating { get; init; }
     public required string PodStarting { get; init; }
     public required string PodPending { get; init; }
     public required string PodFailing { get; init; }
@@ -431,6 +432,7 @@ public sealed record Strings
         SelectPod = "Show this pod",
         Legend = "Legend",
         PodReady = "Ready",
+        PodTerminating = "Terminating",
         PodStarting = "Running, not ready",
         PodPending = "Pending",
         PodFailing = "Failing",
@@ -724,6 +726,7 @@ public sealed record Strings
         SelectPod = "查看此 Pod",
         Legend = "图例",
         PodReady = "就绪",
+        PodTerminating = "正在终止",
         PodStarting = "运行中，未就绪",
         PodPending = "等待中",
         PodFailing = "异常",

@@ -279,6 +279,33 @@ public sealed class KubernetesGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runtime_PodBeingDeleted_IsTerminatingAndLabelledSoOnThePage()
+    {
+        // Containers that take ten minutes to stop keep the deleted pod in Terminating for the whole test.
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { PodStopDelay = TimeSpan.FromMinutes(10) }, Ct);
+        await cluster.ApplyAsync(Manifests.Deployment(replicas: 2), Ct);
+        using var gateway = Gateway(new ClusterConnection { Server = cluster.Url.ToString(), Token = "unused" });
+        var web = new WorkloadRef("default", WorkloadKind.Deployment, "web");
+        RuntimeDto? runtime = null;
+        for (var i = 0; i < 100 && runtime?.Pods.Count(p => p.Ready) != 2; i++)
+        {
+            await Task.Delay(100, Ct); // the controllers start the pods: a bounded wait for an integration test
+            runtime = await gateway.GetRuntimeAsync(web, "web", Ct);
+        }
+        var victim = runtime.ShouldNotBeNull().Pods[0].Name;
+
+        cluster.Writer.Delete(ResourceKinds.Pods, "default", victim);
+        runtime = await gateway.GetRuntimeAsync(web, "web", Ct);
+
+        var pod = runtime.ShouldNotBeNull().Pods.Single(p => p.Name == victim);
+        pod.Terminating.ShouldBeTrue();
+        Hoist.Server.Web.PodLook.Label(pod, Hoist.Server.Web.Strings.En).ShouldBe("Terminating");
+        Hoist.Server.Web.PodLook.Label(pod, Hoist.Server.Web.Strings.Zh).ShouldBe("正在终止");
+        Hoist.Server.Web.PodLook.Tone(pod).ShouldBe("muted");
+        runtime.Pods.Where(p => p.Name != victim).ShouldAllBe(p => !p.Terminating);
+    }
+
+    [Fact]
     public async Task Watch_DeletedWorkload_IsReportedAsGone()
     {
         var pod = new WorkloadRef("default", WorkloadKind.Pod, "solo");
