@@ -206,20 +206,19 @@ public sealed class ObjectStore
         {
             var key = Key(kind, ns, name);
             if (!_objects.TryGetValue(key, out var current)) return null;
-            var old = StoredJson.Parse(current.Json);
             var next = StoredJson.Parse(current.Json);
+            var kept = FixedOnObjectWrite.Select(field => next.Meta()[field]?.DeepClone()).ToList();
             mutate(next);
             var meta = next.Meta();
-            var oldMeta = old.Meta();
-            foreach (var fixedField in FixedOnObjectWrite)
+            for (var i = 0; i < FixedOnObjectWrite.Length; i++)
             {
-                if (oldMeta[fixedField] is { } value) meta[fixedField] = value.DeepClone();
-                else meta.Remove(fixedField);
+                if (kept[i] is { } value) meta[FixedOnObjectWrite[i]] = value;
+                else meta.Remove(FixedOnObjectWrite[i]);
             }
             next["apiVersion"] = kind.ApiVersion;
             next["kind"] = kind.Kind;
             if (next["status"] is null) next.Remove("status");
-            return CommitChange(kind, key, current, old, next);
+            return CommitChange(kind, key, current, next);
         }
     }
 
@@ -238,7 +237,6 @@ public sealed class ObjectStore
             var rv = o.Meta().Str("resourceVersion");
             if (!string.IsNullOrEmpty(rv) && rv != Version(current.ResourceVersion)) throw ApiException.Conflict(kind, name);
 
-            var old = StoredJson.Parse(current.Json);
             JsonObject next;
             if (statusOnly)
             {
@@ -247,6 +245,7 @@ public sealed class ObjectStore
             }
             else
             {
+                var old = StoredJson.Parse(current.Json);
                 next = o;
                 next["apiVersion"] = kind.ApiVersion;
                 next["kind"] = kind.Kind;
@@ -268,22 +267,23 @@ public sealed class ObjectStore
                 meta["generation"] = changed ? generation + 1 : generation;
             }
             if (next["status"] is null) next.Remove("status");
-            return CommitChange(kind, key, current, old, next);
+            return CommitChange(kind, key, current, next);
         }
     }
 
     /// <summary>
     /// Commits <paramref name="next"/> over <paramref name="current"/>, unless it changes nothing: then there is no
-    /// new resourceVersion and no watch event (as etcd3 GuaranteedUpdate) and the stored state is returned.
+    /// new resourceVersion and no watch event (as etcd3 GuaranteedUpdate), and <paramref name="next"/>, equal to
+    /// the stored state, is returned.
     /// </summary>
-    JsonObject CommitChange(ResourceKind kind, (ResourceKind, string, string) key, Stored current, JsonObject old, JsonObject next)
+    JsonObject CommitChange(ResourceKind kind, (ResourceKind, string, string) key, Stored current, JsonObject next)
     {
         next.Meta()["resourceVersion"] = Version(current.ResourceVersion);
         // Most no-op writes serialise byte for byte as stored (a copy parsed from it keeps the property order).
         // One that only reorders properties has the same length, so only then is the order-insensitive (and much
         // dearer) comparison needed.
         var json = _writer.Serialize(next);
-        if (json.SequenceEqual(current.Json) || (json.Length == current.Json.Length && JsonNode.DeepEquals(old, next))) return old;
+        if (json.SequenceEqual(current.Json) || (json.Length == current.Json.Length && JsonNode.DeepEquals(StoredJson.Parse(current.Json), next))) return next;
         return Commit(StoreEventType.Modified, kind, key, next, previous: current.Json);
     }
 
