@@ -1,3 +1,5 @@
+using Hoist.Server.Data.Postgres;
+using Hoist.Server.Data.Sqlite;
 using Hoist.Server.Setup;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -14,14 +16,15 @@ public static class DataExtensions
     /// </summary>
     public static IServiceCollection AddHoistData(this IServiceCollection services)
     {
-        services.AddDbContext<HoistDb>((sp, options) =>
-        {
-            var hoist = sp.GetHoistOptions();
-            if (hoist.UsePostgres)
-                options.UseNpgsql(hoist.PostgresConnectionString);
-            else
-                options.UseSqlite(SqliteConnectionString(hoist));
-        });
+        // One context type per provider, each with its own migration set in the same assembly (EF's "multiple
+        // context types" pattern), rather than one context with a migrations assembly per provider: those assemblies
+        // would need the model, which lives here beside the features, so the server could not reference them back.
+        // Both are registered; a scope's HoistDb is whichever one the settings choose.
+        services.AddDbContext<SqliteHoistDb>((sp, options) => options.UseSqlite(SqliteConnectionString(sp.GetHoistOptions())));
+        services.AddDbContext<PostgresHoistDb>((sp, options) => options.UseNpgsql(sp.GetHoistOptions().PostgresConnectionString));
+        services.AddScoped<HoistDb>(sp => sp.GetHoistOptions().UsePostgres
+            ? sp.GetRequiredService<PostgresHoistDb>()
+            : sp.GetRequiredService<SqliteHoistDb>());
         services.AddDataProtection()
             .SetApplicationName("Hoist")
             .PersistKeysToDbContext<HoistDb>();
