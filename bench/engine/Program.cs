@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Hoist.Server.Data;
+using Hoist.Server.Data.Sqlite;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Microsoft.Data.Sqlite;
@@ -36,14 +37,14 @@ var observer = new Observer();
 var services = new ServiceCollection()
     .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole())
     .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-    .AddDbContext<HoistDb>(o => o.UseSqlite(connection))
+    .AddDbContext<HoistDb, SqliteHoistDb>(o => o.UseSqlite(connection))
     .AddSingleton<IClusterConnectionSource>(new Source(cluster.Url.ToString()))
     .AddSingleton<IReleaseObserver>(observer)
     .AddClusterGateways()
     .AddReleaseEngine()
     .BuildServiceProvider();
 await using (var scope = services.CreateAsyncScope())
-    await scope.ServiceProvider.GetRequiredService<HoistDb>().Database.EnsureCreatedAsync();
+    await scope.ServiceProvider.GetRequiredService<HoistDb>().Database.MigrateAsync();
 var engine = services.GetRequiredService<ReleaseEngine>();
 await engine.StartAsync(CancellationToken.None);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hoist.Contracts;
 using Hoist.Sandbox;
 using Hoist.Server.Data;
+using Hoist.Server.Data.Sqlite;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Microsoft.Data.Sqlite;
@@ -50,7 +51,7 @@ public sealed class SandboxEngine : IAsyncDisposable, IReleaseObserver, ICluster
         var engine = new SandboxEngine(cluster, settings ?? []);
         engine.Services = engine.Build();
         await using (var scope = engine.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<HoistDb>().Database.EnsureCreatedAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<HoistDb>().Database.MigrateAsync(ct);
         await engine.Engine.StartAsync(ct);
         return engine;
     }
@@ -63,7 +64,7 @@ public sealed class SandboxEngine : IAsyncDisposable, IReleaseObserver, ICluster
         {
             ["Kubernetes:RetryDelay"] = "00:00:00.020",
         }.Concat(_settings)).Build());
-        services.AddDbContext<HoistDb>(o => o.UseSqlite(_connectionString));
+        services.AddDbContext<HoistDb, SqliteHoistDb>(o => o.UseSqlite(_connectionString));
         services.AddSingleton<IClusterConnectionSource>(this);
         services.AddSingleton<IReleaseObserver>(this);
         services.AddClusterGateways();

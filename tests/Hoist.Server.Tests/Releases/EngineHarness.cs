@@ -1,5 +1,6 @@
 using Hoist.Contracts;
 using Hoist.Server.Data;
+using Hoist.Server.Data.Sqlite;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Hoist.Server.Tests.Fakes;
@@ -50,7 +51,7 @@ public sealed class EngineHarness : IAsyncDisposable
         var h = new EngineHarness(settings ?? []);
         h.Services = h.BuildProvider();
         await using (var scope = h.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<HoistDb>().Database.EnsureCreatedAsync();
+            await scope.ServiceProvider.GetRequiredService<HoistDb>().Database.MigrateAsync();
         if (start) await h.Engine.StartAsync(CancellationToken.None);
         return h;
     }
@@ -61,7 +62,7 @@ public sealed class EngineHarness : IAsyncDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(_settings).Build());
         services.AddSingleton<TimeProvider>(Time);
-        services.AddDbContext<HoistDb>(o => o.UseSqlite(_connectionString));
+        services.AddDbContext<HoistDb, SqliteHoistDb>(o => o.UseSqlite(_connectionString));
         services.AddSingleton<IClusterConnectionSource>(Connections);
         services.AddSingleton<IRolloutGatewayFactory>(Cluster);
         services.AddReleaseEngine();
