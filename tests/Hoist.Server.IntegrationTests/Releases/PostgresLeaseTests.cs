@@ -7,6 +7,7 @@ using Hoist.Contracts;
 using Hoist.Sandbox;
 using Hoist.Sandbox.Store;
 using Hoist.Server.Data;
+using Hoist.Server.Data.Postgres;
 using Hoist.Server.Kubernetes;
 using Hoist.Server.Releases;
 using Microsoft.EntityFrameworkCore;
@@ -182,11 +183,11 @@ public sealed class PostgresLeaseTests
             Assert.SkipWhen(string.IsNullOrWhiteSpace(PostgresLeaseTests.ConnectionString), "HOIST_TEST_POSTGRES is not set; no PostgreSQL to test against.");
             var pg = new PostgresDatabase();
             await using var db = pg.Context();
-            await db.Database.EnsureCreatedAsync(Ct);
+            await db.Database.MigrateAsync(Ct); // the schema production gets
             return pg;
         }
 
-        public HoistDb Context() => new(new DbContextOptionsBuilder<HoistDb>().UseNpgsql(ConnectionString).Options);
+        public HoistDb Context() => new PostgresHoistDb(new DbContextOptionsBuilder<PostgresHoistDb>().UseNpgsql(ConnectionString).Options);
 
         public async Task<T> ReadAsync<T>(Func<HoistDb, Task<T>> read)
         {
