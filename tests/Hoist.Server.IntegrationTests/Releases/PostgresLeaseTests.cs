@@ -246,7 +246,8 @@ public sealed class PostgresLeaseTests
             services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None).AddSimpleConsole(o => o.SingleLine = true));
             services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Engine:InstanceId"] = id }).Build());
-            services.AddDbContext<HoistDb>(o => o.UseNpgsql(pg.ConnectionString).AddInterceptors(replica._cutOff));
+            services.AddDbContext<PostgresHoistDb>(o => o.UseNpgsql(pg.ConnectionString).AddInterceptors(replica._cutOff));
+            services.AddScoped<HoistDb>(sp => sp.GetRequiredService<PostgresHoistDb>());
             services.AddSingleton<IClusterConnectionSource>(replica);
             services.AddSingleton<IReleaseObserver>(replica);
             services.AddClusterGateways();
