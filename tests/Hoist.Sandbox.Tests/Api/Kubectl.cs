@@ -3,6 +3,20 @@ using System.Text;
 
 namespace Hoist.Sandbox.Tests.Api;
 
+/// <summary>Drives a sandbox on a fake clock between kubectl commands.</summary>
+public static class SandboxClock
+{
+    /// <summary>Lets the controllers settle, moves the fake clock, and lets them settle again.</summary>
+    public static async Task AdvanceAsync(SandboxCluster cluster, Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan by)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Xunit.TestContext.Current.CancellationToken);
+        cts.CancelAfter(TimeSpan.FromSeconds(30));
+        await cluster.Controllers.WaitForIdleAsync(cts.Token);
+        time.Advance(by);
+        await cluster.Controllers.WaitForIdleAsync(cts.Token);
+    }
+}
+
 public sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";

@@ -365,9 +365,9 @@ public partial class KubectlRolloutTests
             """);
         // The fake clock holds each state while kubectl reads it: start, run one second, exit 1, restart at once.
         await WaitUntil(s.Cluster, () => s.Cluster.Store.Get(ResourceKinds.Pods, "default", "worker")?.At("status", "containerStatuses") is not null, "the kubelet to admit the pod");
-        await AdvanceAsync(s.Cluster, time, StartDelay);
+        await SandboxClock.AdvanceAsync(s.Cluster, time, StartDelay);
         PodUtil.Phase(s.Cluster.Store.Get(ResourceKinds.Pods, "default", "worker")!).ShouldBe("Running");
-        await AdvanceAsync(s.Cluster, time, Kubelet.CrashRunTime);
+        await SandboxClock.AdvanceAsync(s.Cluster, time, Kubelet.CrashRunTime);
         var pod = s.Cluster.Store.Get(ResourceKinds.Pods, "default", "worker")!;
         pod.At("status", "containerStatuses").Objects().Single()["restartCount"].AsInt().ShouldBe(1, pod.ToJsonString());
 
@@ -385,15 +385,6 @@ public partial class KubectlRolloutTests
             """);
         current.Stdout.ShouldStartWith("[worker] starting example/worker:crashloop in pod default/worker (attempt 2)\n");
         table.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..4].ShouldBe(["0/1", "Running", "1"]);
-    }
-
-    static async Task AdvanceAsync(SandboxCluster cluster, FakeTimeProvider time, TimeSpan by)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromSeconds(30));
-        await cluster.Controllers.WaitForIdleAsync(cts.Token);
-        time.Advance(by);
-        await cluster.Controllers.WaitForIdleAsync(cts.Token);
     }
 
     [Theory]

@@ -341,16 +341,6 @@ public class KubectlTests
         s.Requests.ShouldContain(r => r.StartsWith("GET /api/v1/namespaces/default/events?fieldSelector=", StringComparison.Ordinal) && r.Contains(" 200 ", StringComparison.Ordinal));
     }
 
-    /// <summary>Lets the controllers settle, moves the fake clock, and lets them settle again.</summary>
-    static async Task Advance(SandboxCluster cluster, FakeTimeProvider time, TimeSpan by)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromSeconds(30));
-        await cluster.Controllers.WaitForIdleAsync(cts.Token);
-        time.Advance(by);
-        await cluster.Controllers.WaitForIdleAsync(cts.Token);
-    }
-
     [Theory]
     [InlineData("1.27")]
     [InlineData("1.33")]
@@ -360,15 +350,15 @@ public class KubectlTests
         var step = TimeSpan.FromSeconds(1);
         await using var s = await Start(version, time, o => (o.PodStartDelay, o.PodStopDelay) = (step, TimeSpan.FromSeconds(10)));
         await s.Cluster.ApplyAsync(Manifests.Deployment(replicas: 2), Ct);
-        await Advance(s.Cluster, time, step);
+        await SandboxClock.AdvanceAsync(s.Cluster, time, step);
         ShouldSucceed(await s.Run("set", "image", "deployment/web", "app=nginx:1.26"));
         // maxSurge 1, maxUnavailable 0: one new pod, ready a second later, then the next; each readiness sends an old pod into its ten-second stop.
-        await Advance(s.Cluster, time, step);
-        await Advance(s.Cluster, time, step);
+        await SandboxClock.AdvanceAsync(s.Cluster, time, step);
+        await SandboxClock.AdvanceAsync(s.Cluster, time, step);
 
         var during = await s.Run("get", "pods");
         var status = await s.Run("rollout", "status", "deployment/web", "--watch=false");
-        await Advance(s.Cluster, time, TimeSpan.FromSeconds(10));
+        await SandboxClock.AdvanceAsync(s.Cluster, time, TimeSpan.FromSeconds(10));
         var after = await s.Run("get", "pods");
 
         ShouldSucceed(during);
@@ -400,7 +390,7 @@ public class KubectlTests
         await s.RequestAsync(r => r.StartsWith("GET /api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dweb", StringComparison.Ordinal), "kubectl's wait for the deletion");
         var terminating = s.Cluster.Store.Get(ResourceKinds.Pods, "default", "web");
         var doneBeforeTheStop = delete.IsCompleted;
-        await Advance(s.Cluster, time, TimeSpan.FromSeconds(5));
+        await SandboxClock.AdvanceAsync(s.Cluster, time, TimeSpan.FromSeconds(5));
         var result = await delete;
 
         terminating.ShouldNotBeNull();
