@@ -13,25 +13,73 @@ public sealed record SchemaState(bool Baselined, string? LastMigration);
 /// <summary>
 /// Brings a database up to the newest migration of its provider's set, safe to run from several replicas at once.
 /// <para>
-/// EF Core 9+ serializes <see cref="RelationalDatabaseFacadeExtensions.MigrateAsync"/> itself (checked in the
-/// sources of EF Core 10 and Npgsql 10.0.3): on PostgreSQL the migrator runs <c>LOCK TABLE "__EFMigrationsHistory" IN
-/// ACCESS EXCLUSIVE MODE</c> inside its transaction and reads the applied migrations only after getting it, so a
-/// replica that waited finds nothing left to do; the lock ends with the transaction or the connection, so a replica
-/// that dies cannot leave it behind. Npgsql also absorbs the history table being created twice at once and the
-/// <c>CREATE DATABASE</c> race where both statements overlap; <see cref="EnsureDatabaseAsync"/> covers the other one.
-/// No advisory lock is needed there. On SQLite the lock is a row in <c>__EFMigrationsLock</c> that a killed process
-/// leaves behind for ever, which <c>DatabaseInitializer</c> deals with under a lock file.
+/// EF Core 9+ takes a migration lock itself (checked in the sources of EF Core 10 and Npgsql 10.0.3), but on
+/// PostgreSQL that is not enough. Npgsql's lock is <c>LOCK TABLE "__EFMigrationsHistory" IN ACCESS EXCLUSIVE MODE</c>
+/// inside the migration transaction, and EF commits that transaction after each migration and only then takes the
+/// lock again. A replica that was waiting gets it in between, sees the first migration applied and starts the second,
+/// which the first replica (having planned it too) applies again: "column already exists". The tests show it with two
+/// pending migrations. So on PostgreSQL the whole run holds a session advisory lock, which the server drops when
+/// the connection ends, so a replica that dies cannot leave it behind. Npgsql does absorb the history table being
+/// created twice at once, and the <c>CREATE DATABASE</c> race where both statements overlap
+/// (<see cref="EnsureDatabaseAsync"/> covers the other one).
+/// On SQLite EF's lock is a row in <c>__EFMigrationsLock</c> that a killed process leaves behind for ever, which
+/// <c>DatabaseInitializer</c> deals with under a lock file.
 /// </para>
 /// </summary>
 public static class SchemaMigrator
 {
+    /// <summary>The advisory lock key ("HoistMgr" in ASCII); advisory locks are per database, so other databases on the server are not held up.</summary>
+    const long PostgresLockKey = 0x486F6973744D6772;
+
     public static async Task<SchemaState> MigrateAsync(HoistDb db, CancellationToken ct)
     {
         await EnsureDatabaseAsync(db, ct);
+        await using var advisoryLock = db.Database.IsNpgsql() ? await LockPostgresAsync(db, ct) : null;
         var baselined = await BaselineEnsureCreatedDatabaseAsync(db, ct);
         await db.Database.MigrateAsync(ct);
         var applied = await db.Database.GetAppliedMigrationsAsync(ct);
         return new SchemaState(baselined, applied.LastOrDefault());
+    }
+
+    /// <summary>
+    /// A connection of its own holds the lock until disposed: EF opens and closes the context's connection as it
+    /// goes, and a session lock taken on that one would go back to the pool with it.
+    /// </summary>
+    static async Task<PostgresLock> LockPostgresAsync(HoistDb db, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", PostgresLockKey);
+            command.CommandTimeout = 0; // the wait lasts as long as another replica's migrations do
+            await command.ExecuteNonQueryAsync(ct);
+            return new PostgresLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Unlocks explicitly, as a pooled connection is not guaranteed to be reset before it is reused.</summary>
+    sealed class PostgresLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+                command.Parameters.AddWithValue("key", PostgresLockKey);
+                await command.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>

@@ -154,6 +154,18 @@ public sealed class SchemaMigrationTests
     }
 
     [Fact]
+    public async Task Migrate_FourReplicasAtOnceWithTwoPendingMigrations_EachMigrationRunsOnce()
+    {
+        SkipWithoutPostgres();
+        await using var database = new ScratchPostgresDatabase();
+
+        var states = await MigrateConcurrentlyAsync(database.ConnectionString, replicas: 4, TwoStepDb.Create);
+
+        states.ShouldAllBe(s => s.LastMigration == "00000000000002_StepTwo");
+        (await HistoryAsync(database.ConnectionString)).ShouldBe(["00000000000001_StepOne", "00000000000002_StepTwo"]);
+    }
+
+    [Fact]
     public async Task Migrate_FourReplicasAtOnceOnAPostgresDatabaseMadeByEnsureCreated_OneAdoptsItAndAllSucceed()
     {
         SkipWithoutPostgres();
@@ -215,9 +227,9 @@ public sealed class SchemaMigrationTests
         again.LastMigration.ShouldBe(migrations[^1]);
     }
 
-    static async Task<SchemaState[]> MigrateConcurrentlyAsync(string connectionString, int replicas)
+    static async Task<SchemaState[]> MigrateConcurrentlyAsync(string connectionString, int replicas, Func<string, HoistDb>? context = null)
     {
-        var contexts = Enumerable.Range(0, replicas).Select(_ => ScratchPostgresDatabase.Context(connectionString)).ToList();
+        var contexts = Enumerable.Range(0, replicas).Select(_ => (context ?? ScratchPostgresDatabase.Context)(connectionString)).ToList();
         try
         {
             using var go = new ManualResetEventSlim();
