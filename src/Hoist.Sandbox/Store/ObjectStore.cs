@@ -207,14 +207,9 @@ public sealed class ObjectStore
             var key = Key(kind, ns, name);
             if (!_objects.TryGetValue(key, out var current)) return null;
             var next = StoredJson.Parse(current.Json);
-            var kept = FixedOnObjectWrite.Select(field => next.Meta()[field]?.DeepClone()).ToList();
+            var stored = (JsonObject)next.Meta().DeepClone();
             mutate(next);
-            var meta = next.Meta();
-            for (var i = 0; i < FixedOnObjectWrite.Length; i++)
-            {
-                if (kept[i] is { } value) meta[FixedOnObjectWrite[i]] = value;
-                else meta.Remove(FixedOnObjectWrite[i]);
-            }
+            KeepStored(next.Meta(), stored, FixedOnObjectWrite);
             next["apiVersion"] = kind.ApiVersion;
             next["kind"] = kind.Kind;
             if (next["status"] is null) next.Remove("status");
@@ -225,6 +220,23 @@ public sealed class ObjectStore
     /// <summary>Metadata a controller's whole-object write cannot change (the deletion fields belong to <see cref="Delete"/>).</summary>
     static readonly string[] FixedOnObjectWrite =
         ["name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"];
+
+    /// <summary>
+    /// Metadata an update (PUT) cannot change: the system fields, and the deletion fields, which only a delete sets
+    /// (rest.BeforeUpdate). The namespace of a namespaced object is fixed too; name and resourceVersion are checked
+    /// before, generation is derived after.
+    /// </summary>
+    static readonly string[] FixedOnUpdate = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"];
+
+    /// <summary>Puts the stored values of <paramref name="fields"/> back over a write, removing those the stored object lacks.</summary>
+    static void KeepStored(JsonObject meta, JsonObject stored, IEnumerable<string> fields)
+    {
+        foreach (var field in fields)
+        {
+            if (stored[field] is { } value) meta[field] = value.DeepClone();
+            else meta.Remove(field);
+        }
+    }
 
     /// <summary>Update and UpdateStatus on a copy that the store owns (the caller's object is never kept).</summary>
     JsonObject Replace(ResourceKind kind, JsonObject o, bool statusOnly)
@@ -251,15 +263,7 @@ public sealed class ObjectStore
                 next["kind"] = kind.Kind;
                 var meta = next.Meta();
                 var oldMeta = old.Meta();
-                meta["uid"] = oldMeta["uid"]?.DeepClone();
-                meta["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
-                if (kind.Namespaced) meta["namespace"] = oldMeta["namespace"]?.DeepClone();
-                // rest.BeforeUpdate: only a delete sets or changes the deletion fields; an update keeps the stored ones.
-                foreach (var field in (string[])["deletionTimestamp", "deletionGracePeriodSeconds"])
-                {
-                    if (oldMeta[field] is { } value) meta[field] = value.DeepClone();
-                    else meta.Remove(field);
-                }
+                KeepStored(meta, oldMeta, kind.Namespaced ? [.. FixedOnUpdate, "namespace"] : FixedOnUpdate);
                 next["status"] = old["status"]?.DeepClone();
                 var generation = oldMeta.Long("generation") ?? 1;
                 var changed = !JsonNode.DeepEquals(old["spec"], next["spec"])
