@@ -252,13 +252,7 @@ public sealed class KubernetesGatewayTests : IAsyncLifetime
     public async Task Runtime_Deployment_ShowsPodsContainersEventsAndLogs()
     {
         var web = new WorkloadRef("default", WorkloadKind.Deployment, "web");
-        RuntimeDto? runtime = null;
-        for (var i = 0; i < 100 && runtime?.Pods.Count(p => p.Ready) != 3; i++)
-        {
-            await Task.Delay(100, Ct); // the controllers start the pods: a bounded wait for an integration test
-            runtime = await _gateway.GetRuntimeAsync(web, "web", Ct);
-        }
-        runtime.ShouldNotBeNull();
+        var runtime = await RuntimeWithReadyPodsAsync(_gateway, web, "web", 3);
         runtime.Desired.ShouldBe(3);
         runtime.NewRevision.ShouldNotBeNullOrEmpty();
         runtime.Pods.Count.ShouldBe(3);
@@ -286,16 +280,10 @@ public sealed class KubernetesGatewayTests : IAsyncLifetime
         await cluster.ApplyAsync(Manifests.Deployment(replicas: 2), Ct);
         using var gateway = Gateway(new ClusterConnection { Server = cluster.Url.ToString(), Token = "unused" });
         var web = new WorkloadRef("default", WorkloadKind.Deployment, "web");
-        RuntimeDto? runtime = null;
-        for (var i = 0; i < 100 && runtime?.Pods.Count(p => p.Ready) != 2; i++)
-        {
-            await Task.Delay(100, Ct); // the controllers start the pods: a bounded wait for an integration test
-            runtime = await gateway.GetRuntimeAsync(web, "web", Ct);
-        }
-        var victim = runtime.ShouldNotBeNull().Pods[0].Name;
+        var victim = (await RuntimeWithReadyPodsAsync(gateway, web, "web", 2)).Pods[0].Name;
 
         cluster.Writer.Delete(ResourceKinds.Pods, "default", victim);
-        runtime = await gateway.GetRuntimeAsync(web, "web", Ct);
+        var runtime = await gateway.GetRuntimeAsync(web, "web", Ct);
 
         var pod = runtime.ShouldNotBeNull().Pods.Single(p => p.Name == victim);
         pod.Terminating.ShouldBeTrue();
@@ -303,6 +291,18 @@ public sealed class KubernetesGatewayTests : IAsyncLifetime
         Hoist.Server.Web.PodLook.Label(pod, Hoist.Server.Web.Strings.Zh).ShouldBe("正在终止");
         Hoist.Server.Web.PodLook.Tone(pod).ShouldBe("muted");
         runtime.Pods.Where(p => p.Name != victim).ShouldAllBe(p => !p.Terminating);
+    }
+
+    /// <summary>The runtime view of <paramref name="workload"/> once <paramref name="ready"/> of its pods are Ready.</summary>
+    static async Task<RuntimeDto> RuntimeWithReadyPodsAsync(KubernetesClusterGateway gateway, WorkloadRef workload, string container, int ready)
+    {
+        RuntimeDto? runtime = null;
+        for (var i = 0; i < 100 && runtime?.Pods.Count(p => p.Ready) != ready; i++)
+        {
+            await Task.Delay(100, Ct); // the controllers start the pods: a bounded wait for an integration test
+            runtime = await gateway.GetRuntimeAsync(workload, container, Ct);
+        }
+        return runtime.ShouldNotBeNull();
     }
 
     [Fact]
