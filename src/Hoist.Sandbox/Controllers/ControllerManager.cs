@@ -30,6 +30,7 @@ public sealed class ControllerManager : IAsyncDisposable
     readonly Dictionary<WorkItem, int> _failures = [];
     readonly List<string> _errors = [];
     readonly CancellationTokenSource _stop = new();
+    readonly SemaphoreSlim _turn = new(1, 1);
     readonly DeploymentController _deployments;
     readonly ReplicaSetController _replicaSets;
     readonly StatefulSetController _statefulSets;
@@ -94,6 +95,24 @@ public sealed class ControllerManager : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="step"/> (a test moving its fake clock) while the worker starts no reconcile, so that all
+    /// the timers it fires are queued before any of them runs, as if they fired in the same instant. Without it the
+    /// worker may reconcile the first timer's work, cascade and all, before the clock's thread fires the second.
+    /// </summary>
+    internal async Task HoldWhileAsync(Action step, CancellationToken cancellationToken = default)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            step();
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>
     /// What <c>GET pods/{name}/log</c> returns: a few deterministic lines per container. Throws ApiException
     /// (404 for an unknown pod, 400 when <paramref name="container"/> is needed or unknown, as the apiserver does).
     /// </summary>
@@ -120,6 +139,7 @@ public sealed class ControllerManager : IAsyncDisposable
         _timers.Clear();
         _watch?.Dispose();
         _stop.Dispose();
+        _turn.Dispose();
     }
 
     async Task RunAsync(CancellationToken ct)
@@ -129,16 +149,24 @@ public sealed class ControllerManager : IAsyncDisposable
         Task<bool>? inboxWait = null;
         while (!ct.IsCancellationRequested)
         {
-            if (DrainWatch()) watchWait = null;
-            DrainInbox(idleWaiters);
-            if (_queue.TryDequeue(out var item))
+            await _turn.WaitAsync(ct);
+            try
             {
-                _queued.Remove(item);
-                Process(item);
-                continue;
+                if (DrainWatch()) watchWait = null;
+                DrainInbox(idleWaiters);
+                if (_queue.TryDequeue(out var item))
+                {
+                    _queued.Remove(item);
+                    Process(item);
+                    continue;
+                }
+                foreach (var waiter in idleWaiters) waiter.TrySetResult();
+                idleWaiters.Clear();
             }
-            foreach (var waiter in idleWaiters) waiter.TrySetResult();
-            idleWaiters.Clear();
+            finally
+            {
+                _turn.Release();
+            }
 
             watchWait ??= _watch!.Events.WaitToReadAsync(ct).AsTask();
             inboxWait ??= _inbox.Reader.WaitToReadAsync(ct).AsTask();

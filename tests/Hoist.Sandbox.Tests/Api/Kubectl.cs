@@ -12,7 +12,7 @@ public static class SandboxClock
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Xunit.TestContext.Current.CancellationToken);
         cts.CancelAfter(TimeSpan.FromSeconds(30));
         await cluster.Controllers.WaitForIdleAsync(cts.Token);
-        time.Advance(by);
+        await cluster.Controllers.HoldWhileAsync(() => time.Advance(by), cts.Token);
         await cluster.Controllers.WaitForIdleAsync(cts.Token);
     }
 }

@@ -54,7 +54,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     public async Task AdvanceAsync(TimeSpan by)
     {
         await IdleAsync();
-        Fake!.Advance(by);
+        using (var cts = new CancellationTokenSource(Timeout)) await Manager.HoldWhileAsync(() => Fake!.Advance(by), cts.Token);
         await IdleAsync();
     }
 
